@@ -1,0 +1,52 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { type GauntletConfig } from '@gauntlet/config';
+import { ConfigModule, CONFIG } from '../services/config/config.module';
+import { DatabaseModule } from '../services/database/database.module';
+import { RedisModule } from '../services/redis/redis.module';
+import { TemporalModule } from '../services/temporal/temporal.module';
+import { AuthController } from './auth/auth.controller';
+import { AuthGuard } from './auth/auth.guard';
+import { AuthService } from './auth/auth.service';
+import { BacktestsController } from './backtests/backtests.controller';
+import { BacktestsService } from './backtests/backtests.service';
+import { ApiExceptionFilter } from './common/exception.filter';
+import { HealthController } from './health/health.controller';
+import { InstrumentsController } from './instruments/instruments.controller';
+import { JobsController } from './jobs/jobs.controller';
+import { JobsService } from './jobs/jobs.service';
+import { StrategiesController } from './strategies/strategies.controller';
+import { UsersController } from './users/users.controller';
+import { UsersService } from './users/users.service';
+
+@Module({
+  imports: [
+    ConfigModule,
+    DatabaseModule,
+    RedisModule,
+    TemporalModule,
+    JwtModule.registerAsync({
+      inject: [CONFIG],
+      useFactory: (config: GauntletConfig) => ({ secret: config.jwtSecret, signOptions: { algorithm: 'HS256' } }),
+    }),
+  ],
+  controllers: [
+    AuthController,
+    UsersController,
+    HealthController,
+    JobsController,
+    BacktestsController,
+    StrategiesController,
+    InstrumentsController,
+  ],
+  providers: [
+    AuthService,
+    UsersService,
+    JobsService,
+    BacktestsService,
+    { provide: APP_GUARD, useClass: AuthGuard },
+    { provide: APP_FILTER, useClass: ApiExceptionFilter },
+  ],
+})
+export class AppModule {}

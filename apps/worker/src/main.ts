@@ -1,0 +1,71 @@
+import { loadConfig, taskQueue } from '@gauntlet/config';
+import { BarsRepository, createDataSource } from '@gauntlet/db';
+import { NativeConnection, Runtime, Worker, DefaultLogger } from '@temporalio/worker';
+import { Redis } from 'ioredis';
+import { Pool } from 'pg';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createBacktestActivities } from './activities/backtest.activities';
+import { ProgressPublisher } from './activities/progress-publisher';
+import { createEngineRunner } from './engine-pool';
+import { workflowSource } from './workflow-bundle';
+
+const log = (msg: string): void => console.log(`[worker] ${new Date().toISOString()} ${msg}`);
+
+async function retry<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      log(`${what} unavailable (${(err as Error).message}); retry ${attempt} in 2 s`);
+      await sleep(2_000);
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+
+  const dataSource = createDataSource({ url: config.databaseUrl, schema: config.databaseSchema, applicationName: 'gauntlet-worker' });
+  await retry('PostgreSQL', () => dataSource.initialize());
+  const pool = new Pool({
+    connectionString: config.databaseUrl,
+    max: 4,
+    options: `-c search_path=${config.databaseSchema},public -c TimeZone=UTC`,
+  });
+  pool.on('error', (err) => log(`pg pool: ${err.message}`));
+  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectionName: 'gauntlet-worker' });
+  redis.on('error', () => undefined);
+  const runner = createEngineRunner(config.engineThreads);
+
+  const connection = await retry('Temporal', () => NativeConnection.connect({ address: config.temporalAddress }));
+  const worker = await Worker.create({
+    connection,
+    namespace: config.temporalNamespace,
+    taskQueue: taskQueue(config, 'research'),
+    ...workflowSource(),
+    activities: createBacktestActivities({
+      dataSource,
+      bars: new BarsRepository(pool, config.databaseSchema),
+      runner,
+      progress: new ProgressPublisher(redis, config.redisPrefix),
+    }),
+    maxConcurrentActivityTaskExecutions: 8,
+  });
+  log(`polling task queue ${taskQueue(config, 'research')} at ${config.temporalAddress}`);
+  const stop = (): void => worker.shutdown();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  await worker.run();
+  await runner.close();
+  await connection.close();
+  redis.disconnect();
+  await pool.end();
+  await dataSource.destroy();
+  log('stopped');
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,9 @@
+import { ApiKeyEntity } from './api-key.entity';
+import { BacktestResultEntity } from './backtest-result.entity';
+import { InstrumentEntity } from './instrument.entity';
+import { JobEntity } from './job.entity';
+import { UserEntity } from './user.entity';
+
+export { ApiKeyEntity, BacktestResultEntity, InstrumentEntity, JobEntity, UserEntity };
+
+export const ENTITIES = [UserEntity, ApiKeyEntity, InstrumentEntity, JobEntity, BacktestResultEntity];
