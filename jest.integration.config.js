@@ -8,4 +8,6 @@ module.exports = {
   testMatch: ['<rootDir>/{apps,libs,workflows,migrations,test}/**/*.integration-spec.ts'],
   maxWorkers: 1,
   testTimeout: 120_000,
+  // Temporal's native runtime keeps a handle open after its connections close.
+  forceExit: true,
 };

@@ -17,8 +17,8 @@ const env = {
   ...process.env,
   TZ: 'UTC',
   NODE_ENV: 'test',
-  DATABASE_URL: process.env.TEST_DATABASE_URL ?? 'postgres://gauntlet:gauntlet@127.0.0.1:5432/gauntlet_test',
-  TEMPORAL_BINARY: process.env.TEMPORAL_BINARY ?? (await resolveTemporalBinary?.()) ?? stack?.temporalBinary ?? '',
+  DATABASE_URL: process.env.TEST_DATABASE_URL ?? stack.testDatabaseUrl,
+  TEMPORAL_BINARY: process.env.TEMPORAL_BINARY ?? stack.temporalBinary ?? (await resolveTemporalBinary()) ?? '',
 };
 
 const suites = [

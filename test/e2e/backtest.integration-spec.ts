@@ -1,5 +1,6 @@
 import { type BacktestReportDto, type ErrorResponse, type JobDto, type JobProgressEvent, type Page } from '@gauntlet/contracts';
 import { tableFromIPC } from 'apache-arrow';
+import { resolve } from 'node:path';
 import { Pool } from 'pg';
 import { ApiClient, AppStack, USERS } from '../support/app-stack';
 
@@ -236,7 +237,7 @@ describe('backtest job end to end', () => {
     const { freePort } = await import('../support/app-stack');
     const port = await freePort();
     const child = spawn(process.execPath, ['dist/apps/api/src/main.js'], {
-      cwd: require('node:path').resolve(__dirname, '../..'),
+      cwd: resolve(__dirname, '../..'),
       env: { ...process.env, ...stack.env, API_PORT: String(port), TEMPORAL_ADDRESS: '127.0.0.1:1' },
       stdio: 'ignore',
     });

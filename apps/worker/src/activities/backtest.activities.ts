@@ -98,11 +98,12 @@ export function createBacktestActivities(deps: BacktestActivityDeps): BacktestAc
         time: result.time,
         equity: result.equity,
         trades: result.trades,
+        openTrades: result.openTrades,
         close: series.close,
-        initialCash: input.initialCash,
+        firstTradingBar: result.warmupBars,
         feesPaid: result.feesPaid,
         fundingPaid: result.fundingPaid,
-        timeframeMs: undefined,
+        convention: input.semantics,
       });
       const trades = result.trades.map(toTradeDto);
       await dataSource

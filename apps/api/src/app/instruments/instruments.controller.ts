@@ -25,8 +25,7 @@ export class InstrumentsController {
   @Get()
   @ApiOkResponse({ description: 'Instruments with the range of stored 1-minute bars' })
   async list(): Promise<InstrumentDto[]> {
-    this.db.ds; // 503 while PostgreSQL has not been reached
-    const { rows } = await this.db.pool.query<InstrumentRow>(`
+    const rows: InstrumentRow[] = await this.db.ds.query(`
       SELECT i.id, i.exchange, i.symbol, i.kind, i.quote_currency, i.tick_size, i.lot_size,
              b.first_bar, b.last_bar, coalesce(b.bar_count, 0) AS bar_count
         FROM instruments i

@@ -4,8 +4,8 @@ import { Worker } from '@temporalio/worker';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { workflowSource } from '../../apps/worker/src/workflow-bundle';
-import { temporalBinary } from '../../test/support/env';
-import { progressQuery } from './backtest.workflow';
+import { temporalBinary } from '../support/env';
+import { progressQuery } from '../../workflows/src/backtest.workflow';
 
 /** The backtest workflow on a real local Temporal server, with its activities replaced. */
 describe('backtestWorkflow', () => {
@@ -40,12 +40,17 @@ describe('backtestWorkflow', () => {
 
   it('runs the engine activity and records completion', async () => {
     const { activities, finished } = fakeActivities(async () => ({ tradeCount: 4, equityFinal: 10500, bars: 100 }));
-    const result = await withWorker(activities, 'wf-complete', () =>
-      env.client.workflow.execute('backtestWorkflow', { taskQueue: 'wf-complete', workflowId: 'bt-complete', args: [{ jobId: 'bt-complete' }] }),
-    );
+    const [result, progress] = await withWorker(activities, 'wf-complete', async () => {
+      const r = await env.client.workflow.execute('backtestWorkflow', {
+        taskQueue: 'wf-complete',
+        workflowId: 'bt-complete',
+        args: [{ jobId: 'bt-complete' }],
+      });
+      // A completed workflow still answers queries while a worker serves its queue.
+      return [r, await env.client.workflow.getHandle('bt-complete').query(progressQuery)] as const;
+    });
     expect(result).toEqual({ jobId: 'bt-complete', tradeCount: 4, equityFinal: 10500 });
     expect(finished).toEqual([{ status: 'completed' }]);
-    const progress = await env.client.workflow.getHandle('bt-complete').query(progressQuery);
     expect(progress).toEqual({ status: 'completed', progress: 1 });
   });
 
