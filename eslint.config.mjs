@@ -58,11 +58,20 @@ export default tseslint.config(
             { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'] },
             { sourceTag: 'type:pure', onlyDependOnLibsWithTags: ['type:pure', 'type:contracts'] },
             { sourceTag: 'type:workflows', onlyDependOnLibsWithTags: ['type:contracts', 'type:pure'] },
-            { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:infra', 'type:pure', 'type:contracts'] },
+            {
+              sourceTag: 'type:infra',
+              onlyDependOnLibsWithTags: ['type:infra', 'type:pure', 'type:contracts'],
+            },
             { sourceTag: 'type:ui', onlyDependOnLibsWithTags: ['type:ui', 'type:contracts'] },
             {
               sourceTag: 'type:app',
-              onlyDependOnLibsWithTags: ['type:infra', 'type:pure', 'type:contracts', 'type:workflows', 'type:ui'],
+              onlyDependOnLibsWithTags: [
+                'type:infra',
+                'type:pure',
+                'type:contracts',
+                'type:workflows',
+                'type:ui',
+              ],
             },
           ],
         },
@@ -79,7 +88,8 @@ export default tseslint.config(
       'libs/metrics/src/**/*.ts',
       'libs/research/src/**/*.ts',
     ],
-    ignores: ['**/*.spec.ts'],
+    // Test helpers may read fixtures from disk; the library code they support may not.
+    ignores: ['**/*.spec.ts', '**/*.test-utils.ts', '**/test-utils/**'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -119,8 +129,23 @@ export default tseslint.config(
   {
     files: ['**/*.mjs', '**/*.js'],
     ...tseslint.configs.disableTypeChecked,
+    rules: { ...tseslint.configs.disableTypeChecked.rules, '@typescript-eslint/no-require-imports': 'off' },
     languageOptions: {
-      globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', Buffer: 'readonly', __dirname: 'readonly', require: 'readonly', module: 'writable', fetch: 'readonly', AbortSignal: 'readonly' },
+      globals: {
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        process: 'readonly',
+        console: 'readonly',
+        URL: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        Buffer: 'readonly',
+        __dirname: 'readonly',
+        require: 'readonly',
+        module: 'writable',
+        fetch: 'readonly',
+        AbortSignal: 'readonly',
+      },
     },
   },
   prettier,

@@ -8,10 +8,17 @@ describe('docs/openapi.json', () => {
     const app = await createApp({ logger: false });
     try {
       const generated = JSON.parse(JSON.stringify(buildOpenApi(app))) as Record<string, unknown>;
-      const committed = JSON.parse(readFileSync(resolve(__dirname, '../docs/openapi.json'), 'utf8')) as Record<string, unknown>;
+      const committed = JSON.parse(
+        readFileSync(resolve(__dirname, '../docs/openapi.json'), 'utf8'),
+      ) as Record<string, unknown>;
       expect(committed).toEqual(generated);
       expect(Object.keys(generated['paths'] as object)).toEqual(
-        expect.arrayContaining(['/api/backtests', '/api/jobs/{id}/events', '/api/backtests/{id}/equity', '/api/health']),
+        expect.arrayContaining([
+          '/api/backtests',
+          '/api/jobs/{id}/events',
+          '/api/backtests/{id}/equity',
+          '/api/health',
+        ]),
       );
     } finally {
       await app.close();

@@ -26,9 +26,23 @@ const children = [
 const hasWeb = existsSync(join(root, 'apps/web/project.json'));
 if (hasWeb) {
   children.push(
-    launch('web', join(root, 'node_modules/.bin/ng'), ['serve', 'web', '--port', webPort, '--host', '127.0.0.1', '--proxy-config', 'apps/web/proxy.conf.json'], {
-      NG_CLI_ANALYTICS: 'false',
-    }),
+    launch(
+      'web',
+      join(root, 'node_modules/.bin/ng'),
+      [
+        'serve',
+        'web',
+        '--port',
+        webPort,
+        '--host',
+        '127.0.0.1',
+        '--proxy-config',
+        'apps/web/proxy.conf.json',
+      ],
+      {
+        NG_CLI_ANALYTICS: 'false',
+      },
+    ),
   );
 }
 const shutdown = () => {
@@ -39,7 +53,8 @@ process.on('SIGINT', shutdown);
 process.on('SIGTERM', shutdown);
 
 await waitForHttp(`http://127.0.0.1:${apiPort}/api/health`, 120_000, [200, 503]);
-if (hasWeb) await waitForHttp(`http://127.0.0.1:${webPort}/`, 300_000).catch((e) => console.error(`web: ${e.message}`));
+if (hasWeb)
+  await waitForHttp(`http://127.0.0.1:${webPort}/`, 300_000).catch((e) => console.error(`web: ${e.message}`));
 const lines = [
   `Gauntlet is up in ${((Date.now() - started) / 1000).toFixed(0)} s`,
   ...(hasWeb ? [`  Web app         http://127.0.0.1:${webPort}`] : []),

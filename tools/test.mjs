@@ -18,14 +18,18 @@ const env = {
   TZ: 'UTC',
   NODE_ENV: 'test',
   DATABASE_URL: process.env.TEST_DATABASE_URL ?? stack.testDatabaseUrl,
-  TEMPORAL_BINARY: process.env.TEMPORAL_BINARY ?? stack.temporalBinary ?? (await resolveTemporalBinary()) ?? '',
+  TEMPORAL_BINARY:
+    process.env.TEMPORAL_BINARY ?? stack.temporalBinary ?? (await resolveTemporalBinary()) ?? '',
 };
 
 const suites = [
   ['unit', ['jest', '-c', 'jest.config.js', '--ci']],
   ['integration', ['jest', '-c', 'jest.integration.config.js', '--ci']],
 ];
-if (existsSync(join(root, 'apps/web/project.json')) && existsSync(join(root, 'test/browser/jest.config.js'))) {
+if (
+  existsSync(join(root, 'apps/web/project.json')) &&
+  existsSync(join(root, 'test/browser/jest.config.js'))
+) {
   suites.push(['browser', ['jest', '-c', 'test/browser/jest.config.js', '--ci']]);
 }
 

@@ -104,8 +104,6 @@ export class InitialSchema1795305600000 implements MigrationInterface {
 }
 
 export async function timescaleAvailable(q: QueryRunner): Promise<boolean> {
-  const rows: unknown[] = await q.query(
-    `SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb'`,
-  );
+  const rows: unknown[] = await q.query(`SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb'`);
   return rows.length > 0;
 }

@@ -17,7 +17,12 @@ export async function ensureSchema(url: string, schema: string): Promise<void> {
 async function main(command: string): Promise<void> {
   const config = loadConfig();
   await ensureSchema(config.databaseUrl, config.databaseSchema);
-  const ds = createDataSource({ url: config.databaseUrl, schema: config.databaseSchema, migrations: MIGRATIONS, poolSize: 1 });
+  const ds = createDataSource({
+    url: config.databaseUrl,
+    schema: config.databaseSchema,
+    migrations: MIGRATIONS,
+    poolSize: 1,
+  });
   await ds.initialize();
   try {
     switch (command) {
@@ -31,8 +36,10 @@ async function main(command: string): Promise<void> {
         console.log('reverted the last migration');
         break;
       case 'reset': {
-        while ((await ds.query(`SELECT to_regclass('migrations') IS NOT NULL AS ok`))[0].ok &&
-          Number((await ds.query(`SELECT count(*) AS n FROM migrations`))[0].n) > 0) {
+        while (
+          (await ds.query(`SELECT to_regclass('migrations') IS NOT NULL AS ok`))[0].ok &&
+          Number((await ds.query(`SELECT count(*) AS n FROM migrations`))[0].n) > 0
+        ) {
           await ds.undoLastMigration({ transaction: 'each' });
         }
         const ran = await ds.runMigrations({ transaction: 'each' });

@@ -1,4 +1,10 @@
-import { type BacktestReportDto, type ErrorResponse, type JobDto, type JobProgressEvent, type Page } from '@gauntlet/contracts';
+import {
+  type BacktestReportDto,
+  type ErrorResponse,
+  type JobDto,
+  type JobProgressEvent,
+  type Page,
+} from '@gauntlet/contracts';
 import { tableFromIPC } from 'apache-arrow';
 import { resolve } from 'node:path';
 import { Pool } from 'pg';
@@ -33,7 +39,9 @@ async function waitForJob(api: ApiClient, id: string, timeoutMs = 60_000): Promi
 
 /** Reads server-sent events until the stream ends or the job ends. */
 async function readEvents(url: string, token: string): Promise<JobProgressEvent[]> {
-  const res = await fetch(url, { headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' } });
+  const res = await fetch(url, {
+    headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' },
+  });
   expect(res.headers.get('content-type')).toContain('text/event-stream');
   const events: JobProgressEvent[] = [];
   const reader = res.body!.getReader();
@@ -91,7 +99,10 @@ describe('backtest job end to end', () => {
     const anon = new ApiClient(stack.apiUrl);
     expect((await anon.request('GET', '/api/jobs')).status).toBe(401);
     expect((await anon.request('POST', '/api/backtests', request)).status).toBe(401);
-    const bad = await anon.json<ErrorResponse>('POST', '/api/auth/login', { email: USERS.alice.email, password: 'wrong-password' });
+    const bad = await anon.json<ErrorResponse>('POST', '/api/auth/login', {
+      email: USERS.alice.email,
+      password: 'wrong-password',
+    });
     expect(bad.status).toBe(401);
   });
 
@@ -106,10 +117,18 @@ describe('backtest job end to end', () => {
     expect(status).toBe(400);
     const fields = (body.details ?? []).map((d) => d.field).sort();
     expect(fields).toEqual(expect.arrayContaining(['timeframe', 'initialCash', 'fees.commission']));
-    const again = await alice.json<ErrorResponse>('POST', '/api/backtests', { ...request, params: { fast: 50, slow: 30 } });
+    const again = await alice.json<ErrorResponse>('POST', '/api/backtests', {
+      ...request,
+      params: { fast: 50, slow: 30 },
+    });
     expect(again.status).toBe(400);
-    expect(again.body.details?.some((d) => d.field.startsWith('params') && /fast < slow/.test(d.reason))).toBe(true);
-    const unknown = await alice.json<ErrorResponse>('POST', '/api/backtests', { ...request, instrument: 'nowhere:XYZ' });
+    expect(
+      again.body.details?.some((d) => d.field.startsWith('params') && /fast < slow/.test(d.reason)),
+    ).toBe(true);
+    const unknown = await alice.json<ErrorResponse>('POST', '/api/backtests', {
+      ...request,
+      instrument: 'nowhere:XYZ',
+    });
     expect(unknown.status).toBe(400);
     expect(unknown.body.details).toEqual([{ field: 'instrument', reason: 'unknown instrument nowhere:XYZ' }]);
   });
@@ -172,7 +191,8 @@ describe('backtest job end to end', () => {
     );
     await pool.end();
     const closes = rows.map((r) => r.close);
-    const sma = (n: number, i: number): number => closes.slice(i - n + 1, i + 1).reduce((a, b) => a + b, 0) / n;
+    const sma = (n: number, i: number): number =>
+      closes.slice(i - n + 1, i + 1).reduce((a, b) => a + b, 0) / n;
     for (const t of trades) {
       const d = t.entryBar - 1;
       expect(d).toBeGreaterThanOrEqual(30);
@@ -219,7 +239,10 @@ describe('backtest job end to end', () => {
     // With the worker stopped the job cannot finish before the cancel lands; the restarted worker
     // then processes the cancellation, which also shows a worker restart losing nothing.
     await stack.stopWorker();
-    const created = await alice.json<JobDto>('POST', '/api/backtests', { ...request, params: { fast: 12, slow: 40 } });
+    const created = await alice.json<JobDto>('POST', '/api/backtests', {
+      ...request,
+      params: { fast: 12, slow: 40 },
+    });
     expect(created.status).toBe(202);
     const cancelled = await alice.json<JobDto>('POST', `/api/jobs/${created.body.id}/cancel`);
     expect(cancelled.status).toBe(202);
@@ -255,7 +278,10 @@ describe('backtest job end to end', () => {
       expect(body.services['temporal']?.status).toBe('down');
       expect(body.services['postgres']?.status).toBe('up');
       const client = await ApiClient.login(url, USERS.alice);
-      const res = await client.json<ErrorResponse>('POST', '/api/backtests', { ...request, params: { fast: 7, slow: 21 } });
+      const res = await client.json<ErrorResponse>('POST', '/api/backtests', {
+        ...request,
+        params: { fast: 7, slow: 21 },
+      });
       expect(res.status).toBe(503);
       expect(res.body.message).toMatch(/Temporal/);
     } finally {

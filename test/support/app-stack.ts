@@ -50,14 +50,22 @@ export class AppStack {
     await admin.connect();
     await admin.query(`CREATE SCHEMA "${this.schema}"`);
     await admin.end();
-    const ds = createDataSource({ url: this.databaseUrl, schema: this.schema, migrations: MIGRATIONS, poolSize: 2 });
+    const ds = createDataSource({
+      url: this.databaseUrl,
+      schema: this.schema,
+      migrations: MIGRATIONS,
+      poolSize: 2,
+    });
     await ds.initialize();
     await ds.runMigrations({ transaction: 'each' });
     for (const u of Object.values(USERS)) {
-      await ds.getRepository(UserEntity).save({ email: u.email, passwordHash: await hashPassword(u.password), role: u.role });
+      await ds
+        .getRepository(UserEntity)
+        .save({ email: u.email, passwordHash: await hashPassword(u.password), role: u.role });
     }
     await ds.destroy();
-    if (options.demoBars) await this.seedBars('demo:BTCUSDT', 'seed-v-test', options.demoBars.start, options.demoBars.end);
+    if (options.demoBars)
+      await this.seedBars('demo:BTCUSDT', 'seed-v-test', options.demoBars.start, options.demoBars.end);
     const port = await freePort();
     this.apiUrl = `http://127.0.0.1:${port}`;
     this.env = {
@@ -76,7 +84,11 @@ export class AppStack {
   }
 
   async seedBars(instrumentId: string, version: string, start: number, end: number): Promise<number> {
-    const pool = new Pool({ connectionString: this.databaseUrl, max: 1, options: `-c search_path=${this.schema}` });
+    const pool = new Pool({
+      connectionString: this.databaseUrl,
+      max: 1,
+      options: `-c search_path=${this.schema}`,
+    });
     const client = await pool.connect();
     try {
       await client.query('BEGIN');
@@ -186,7 +198,12 @@ export class ApiClient {
     return new ApiClient(baseUrl, body.accessToken);
   }
 
-  async request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  async request(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<Response> {
     return fetch(`${this.baseUrl}${path}`, {
       method,
       headers: {
@@ -198,7 +215,11 @@ export class ApiClient {
     });
   }
 
-  async json<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T; headers: Headers }> {
+  async json<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: T; headers: Headers }> {
     const res = await this.request(method, path, body);
     const text = await res.text();
     return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T, headers: res.headers };

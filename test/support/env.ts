@@ -18,10 +18,14 @@ export function testDatabaseUrl(): string {
 export function temporalBinary(): string {
   const candidates = [
     process.env['TEMPORAL_BINARY'],
-    resolve(process.env['XDG_CACHE_HOME'] ?? resolve(process.env['HOME'] ?? '/root', '.cache'), 'gauntlet/bin/temporal'),
+    resolve(
+      process.env['XDG_CACHE_HOME'] ?? resolve(process.env['HOME'] ?? '/root', '.cache'),
+      'gauntlet/bin/temporal',
+    ),
   ].filter((p): p is string => !!p);
   const found = candidates.find((p) => existsSync(p));
-  if (!found) throw new Error(`no Temporal CLI binary (looked at ${candidates.join(', ')}); run npm run stack:up`);
+  if (!found)
+    throw new Error(`no Temporal CLI binary (looked at ${candidates.join(', ')}); run npm run stack:up`);
   return found;
 }
 

@@ -33,13 +33,26 @@ describe('backtestWorkflow', () => {
     return { activities, finished };
   }
 
-  async function withWorker<T>(activities: BacktestActivities, taskQueue: string, fn: () => Promise<T>): Promise<T> {
-    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, activities, ...workflowSource() });
+  async function withWorker<T>(
+    activities: BacktestActivities,
+    taskQueue: string,
+    fn: () => Promise<T>,
+  ): Promise<T> {
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      activities,
+      ...workflowSource(),
+    });
     return worker.runUntil(fn());
   }
 
   it('runs the engine activity and records completion', async () => {
-    const { activities, finished } = fakeActivities(async () => ({ tradeCount: 4, equityFinal: 10500, bars: 100 }));
+    const { activities, finished } = fakeActivities(async () => ({
+      tradeCount: 4,
+      equityFinal: 10500,
+      bars: 100,
+    }));
     const [result, progress] = await withWorker(activities, 'wf-complete', async () => {
       const r = await env.client.workflow.execute('backtestWorkflow', {
         taskQueue: 'wf-complete',
@@ -62,13 +75,20 @@ describe('backtestWorkflow', () => {
     });
     await withWorker(activities, 'wf-fail', async () => {
       const err = await env.client.workflow
-        .execute('backtestWorkflow', { taskQueue: 'wf-fail', workflowId: 'bt-fail', args: [{ jobId: 'bt-fail' }] })
+        .execute('backtestWorkflow', {
+          taskQueue: 'wf-fail',
+          workflowId: 'bt-fail',
+          args: [{ jobId: 'bt-fail' }],
+        })
         .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(WorkflowFailedError);
     });
     expect(calls).toBe(1);
     expect(finished).toEqual([
-      { status: 'failed', error: { message: 'no bars for demo:X in the requested range', where: 'activity runBacktest' } },
+      {
+        status: 'failed',
+        error: { message: 'no bars for demo:X in the requested range', where: 'activity runBacktest' },
+      },
     ]);
   });
 

@@ -14,9 +14,15 @@ export function step(message) {
 
 /** Runs a command in the repository with the terminal attached; exits this process when it fails. */
 export function must(command, args, extraEnv = {}) {
-  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...extraEnv } });
+  const result = spawnSync(command, args, {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, ...extraEnv },
+  });
   if (result.status !== 0) {
-    console.error(`\n✖ ${[command, ...args].join(' ')} failed (${result.error?.message ?? `exit ${result.status ?? result.signal}`})`);
+    console.error(
+      `\n✖ ${[command, ...args].join(' ')} failed (${result.error?.message ?? `exit ${result.status ?? result.signal}`})`,
+    );
     process.exit(result.status || 1);
   }
 }
@@ -36,7 +42,11 @@ export function build() {
 
 /** Starts a long-running child whose output is prefixed with its name. */
 export function launch(name, command, args, extraEnv = {}) {
-  const child = spawn(command, args, { cwd: root, env: { ...process.env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, {
+    cwd: root,
+    env: { ...process.env, ...extraEnv },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const prefix = (stream, target) => {
     let pending = '';
     stream.setEncoding('utf8');

@@ -47,7 +47,9 @@ export async function backtestWorkflow(input: BacktestWorkflowInput): Promise<Ba
     return { jobId, tradeCount: summary.tradeCount, equityFinal: summary.equityFinal };
   } catch (err) {
     if (isCancellation(err)) {
-      await CancellationScope.nonCancellable(() => bookkeeping.markJobFinished({ jobId, status: 'cancelled' }));
+      await CancellationScope.nonCancellable(() =>
+        bookkeeping.markJobFinished({ jobId, status: 'cancelled' }),
+      );
       progress = { status: 'cancelled', progress: progress.progress };
       throw err;
     }

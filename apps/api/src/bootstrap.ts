@@ -10,7 +10,11 @@ export function buildOpenApi(app: INestApplication): OpenAPIObject {
     .setTitle('Gauntlet API')
     .setDescription('Backtests, research jobs and their reports. Long-running work runs as durable jobs.')
     .setVersion('0.1.0')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A JWT from POST /api/auth/login, or an API key' })
+    .addBearerAuth({
+      type: 'http',
+      scheme: 'bearer',
+      description: 'A JWT from POST /api/auth/login, or an API key',
+    })
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'api-key')
     .build();
   return SwaggerModule.createDocument(app, config);

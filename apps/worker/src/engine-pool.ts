@@ -14,7 +14,12 @@ interface Task {
   signal: AbortSignal;
 }
 
-type Reply = { id: number; progress?: number; result?: BacktestResult; error?: { message: string; name: string } };
+type Reply = {
+  id: number;
+  progress?: number;
+  result?: BacktestResult;
+  error?: { message: string; name: string };
+};
 
 /**
  * A fixed pool of threads running the engine, so CPU-bound backtests never block the worker's
@@ -79,22 +84,36 @@ export class EnginePool implements EngineRunner {
     }
   }
 
-  runBacktest(job: EngineJob, options: { onProgress: (f: number) => void; signal: AbortSignal }): Promise<BacktestResult> {
+  runBacktest(
+    job: EngineJob,
+    options: { onProgress: (f: number) => void; signal: AbortSignal },
+  ): Promise<BacktestResult> {
     return new Promise((resolve, reject) => {
-      const task: Task = { id: this.nextId++, job, onProgress: options.onProgress, resolve, reject, signal: options.signal };
-      options.signal.addEventListener('abort', () => {
-        for (const [w, t] of this.busy) {
-          if (t === task) {
-            this.busy.delete(w);
-            void w.terminate();
-            if (!this.closed) this.idle.push(this.spawn());
+      const task: Task = {
+        id: this.nextId++,
+        job,
+        onProgress: options.onProgress,
+        resolve,
+        reject,
+        signal: options.signal,
+      };
+      options.signal.addEventListener(
+        'abort',
+        () => {
+          for (const [w, t] of this.busy) {
+            if (t === task) {
+              this.busy.delete(w);
+              void w.terminate();
+              if (!this.closed) this.idle.push(this.spawn());
+            }
           }
-        }
-        const queued = this.queue.indexOf(task);
-        if (queued >= 0) this.queue.splice(queued, 1);
-        reject(new Error('cancelled'));
-        this.drain();
-      }, { once: true });
+          const queued = this.queue.indexOf(task);
+          if (queued >= 0) this.queue.splice(queued, 1);
+          reject(new Error('cancelled'));
+          this.drain();
+        },
+        { once: true },
+      );
       this.queue.push(task);
       this.drain();
     });

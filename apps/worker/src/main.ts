@@ -26,7 +26,11 @@ async function main(): Promise<void> {
   const config = loadConfig();
   Runtime.install({ logger: new DefaultLogger('WARN') });
 
-  const dataSource = createDataSource({ url: config.databaseUrl, schema: config.databaseSchema, applicationName: 'gauntlet-worker' });
+  const dataSource = createDataSource({
+    url: config.databaseUrl,
+    schema: config.databaseSchema,
+    applicationName: 'gauntlet-worker',
+  });
   await retry('PostgreSQL', () => dataSource.initialize());
   const pool = new Pool({
     connectionString: config.databaseUrl,
@@ -34,11 +38,17 @@ async function main(): Promise<void> {
     options: `-c search_path=${config.databaseSchema},public -c TimeZone=UTC`,
   });
   pool.on('error', (err) => log(`pg pool: ${err.message}`));
-  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectionName: 'gauntlet-worker' });
+  const redis = new Redis(config.redisUrl, {
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+    connectionName: 'gauntlet-worker',
+  });
   redis.on('error', () => undefined);
   const runner = createEngineRunner(config.engineThreads);
 
-  const connection = await retry('Temporal', () => NativeConnection.connect({ address: config.temporalAddress }));
+  const connection = await retry('Temporal', () =>
+    NativeConnection.connect({ address: config.temporalAddress }),
+  );
   const worker = await Worker.create({
     connection,
     namespace: config.temporalNamespace,

@@ -7,7 +7,12 @@ import { type BundleOptions } from '@temporalio/worker';
  * build (dist/) the aliases are already rewritten to relative paths; from TypeScript sources
  * (tests) the bundler is told where the contracts live.
  */
-export function workflowSource(): { workflowsPath: string; bundlerOptions?: BundleOptions['webpackConfigHook'] extends never ? never : Pick<BundleOptions, 'webpackConfigHook'> } {
+export function workflowSource(): {
+  workflowsPath: string;
+  bundlerOptions?: BundleOptions['webpackConfigHook'] extends never
+    ? never
+    : Pick<BundleOptions, 'webpackConfigHook'>;
+} {
   const compiled = resolve(__dirname, '../../../workflows/src/index.js');
   if (__filename.endsWith('.js') && existsSync(compiled)) return { workflowsPath: compiled };
   const root = resolve(__dirname, '../../..');

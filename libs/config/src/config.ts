@@ -30,7 +30,10 @@ export interface GauntletConfig {
 }
 
 export class ConfigError extends Error {
-  constructor(readonly variable: string, reason: string) {
+  constructor(
+    readonly variable: string,
+    reason: string,
+  ) {
     super(`Configuration error: ${variable} ${reason}`);
     this.name = 'ConfigError';
   }
@@ -113,15 +116,24 @@ export function loadConfig(env: Env = process.env): GauntletConfig {
       throw new ConfigError('JWT_SECRET', 'must be set to a secret of at least 32 characters in production');
     }
     if (config.adminPassword === DEV_ADMIN_PASSWORD) {
-      throw new ConfigError('GAUNTLET_ADMIN_PASSWORD', 'must be set (not the development default) in production');
+      throw new ConfigError(
+        'GAUNTLET_ADMIN_PASSWORD',
+        'must be set (not the development default) in production',
+      );
     }
     if (config.encryptionKey === DEV_ENCRYPTION_KEY) {
-      throw new ConfigError('GAUNTLET_ENCRYPTION_KEY', 'must be set (not the development default) in production');
+      throw new ConfigError(
+        'GAUNTLET_ENCRYPTION_KEY',
+        'must be set (not the development default) in production',
+      );
     }
   }
   return config;
 }
 
-export function taskQueue(config: Pick<GauntletConfig, 'taskQueuePrefix'>, queue: 'research' | 'data' | 'trading'): string {
+export function taskQueue(
+  config: Pick<GauntletConfig, 'taskQueuePrefix'>,
+  queue: 'research' | 'data' | 'trading',
+): string {
   return `${config.taskQueuePrefix}${queue}`;
 }

@@ -30,7 +30,11 @@ export interface BacktestRunSummary {
  */
 export interface JobActivities {
   markJobRunning(input: { jobId: string }): Promise<void>;
-  markJobFinished(input: { jobId: string; status: Extract<JobStatus, 'completed' | 'failed' | 'cancelled'>; error?: JobError }): Promise<void>;
+  markJobFinished(input: {
+    jobId: string;
+    status: Extract<JobStatus, 'completed' | 'failed' | 'cancelled'>;
+    error?: JobError;
+  }): Promise<void>;
 }
 
 export interface BacktestActivities extends JobActivities {

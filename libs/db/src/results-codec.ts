@@ -14,14 +14,23 @@ export function encodeEquity(time: Float64Array, equity: Float64Array): Uint8Arr
     if (e > peak) peak = e;
     drawdown[i] = peak > 0 ? ((e - peak) / peak) * 100 : 0;
   }
-  return tableToIPC(columnsTable({ time: time.subarray(0, n), equity: equity.subarray(0, n), drawdownPct: drawdown }), 'stream');
+  return tableToIPC(
+    columnsTable({ time: time.subarray(0, n), equity: equity.subarray(0, n), drawdownPct: drawdown }),
+    'stream',
+  );
 }
 
 function columnsTable(cols: Record<string, Float64Array>): Table {
-  return new Table(Object.fromEntries(Object.entries(cols).map(([name, values]) => [name, makeVector(values)])));
+  return new Table(
+    Object.fromEntries(Object.entries(cols).map(([name, values]) => [name, makeVector(values)])),
+  );
 }
 
-export function decodeEquity(buf: Uint8Array): { time: Float64Array; equity: Float64Array; drawdownPct: Float64Array } {
+export function decodeEquity(buf: Uint8Array): {
+  time: Float64Array;
+  equity: Float64Array;
+  drawdownPct: Float64Array;
+} {
   const table = tableFromIPC(buf);
   const col = (name: string): Float64Array => {
     const v = table.getChild(name);
@@ -34,7 +43,10 @@ export function decodeEquity(buf: Uint8Array): { time: Float64Array; equity: Flo
 export function encodeTrades(trades: TradeDto[]): Uint8Array {
   const num = (f: (t: TradeDto) => number): Float64Array => Float64Array.from(trades, f);
   const table = new Table({
-    side: vectorFromArray(trades.map((t) => t.side), new Utf8()),
+    side: vectorFromArray(
+      trades.map((t) => t.side),
+      new Utf8(),
+    ),
     size: makeVector(num((t) => t.size)),
     entryBar: makeVector(Int32Array.from(trades, (t) => t.entryBar)),
     exitBar: makeVector(Int32Array.from(trades, (t) => t.exitBar)),

@@ -2,7 +2,12 @@
 import { createHash } from 'node:crypto';
 import { type GauntletConfig, DEV_ADMIN_PASSWORD, loadConfig } from '@gauntlet/config';
 
-import { DEMO_DATA_VERSION, DEMO_INSTRUMENT_ID, DEMO_SYNTHETIC_OPTIONS, generateSyntheticBars } from '@gauntlet/market-data';
+import {
+  DEMO_DATA_VERSION,
+  DEMO_INSTRUMENT_ID,
+  DEMO_SYNTHETIC_OPTIONS,
+  generateSyntheticBars,
+} from '@gauntlet/market-data';
 import { Pool } from 'pg';
 import { BarsRepository, createDataSource, hashPassword, UserEntity } from '@gauntlet/db';
 
@@ -11,11 +16,21 @@ export function demoDataVersion(): string {
   return `${DEMO_DATA_VERSION}-${createHash('sha256').update(options).digest('hex').slice(0, 16)}`;
 }
 
-export async function seedDemoData(config: GauntletConfig, log: (m: string) => void = console.log): Promise<void> {
-  const pool = new Pool({ connectionString: config.databaseUrl, max: 2, options: `-c search_path=${config.databaseSchema},public -c TimeZone=UTC` });
+export async function seedDemoData(
+  config: GauntletConfig,
+  log: (m: string) => void = console.log,
+): Promise<void> {
+  const pool = new Pool({
+    connectionString: config.databaseUrl,
+    max: 2,
+    options: `-c search_path=${config.databaseSchema},public -c TimeZone=UTC`,
+  });
   const version = demoDataVersion();
   try {
-    const existing = await pool.query<{ data_version: string }>(`SELECT data_version FROM instruments WHERE id = $1`, [DEMO_INSTRUMENT_ID]);
+    const existing = await pool.query<{ data_version: string }>(
+      `SELECT data_version FROM instruments WHERE id = $1`,
+      [DEMO_INSTRUMENT_ID],
+    );
     if (existing.rows[0]?.data_version === version) {
       log(`demo data ${DEMO_INSTRUMENT_ID} already seeded (${version})`);
       return;
@@ -36,7 +51,9 @@ export async function seedDemoData(config: GauntletConfig, log: (m: string) => v
         generateSyntheticBars({ ...DEMO_SYNTHETIC_OPTIONS }),
       );
       await client.query('COMMIT');
-      log(`seeded ${rows} bars of ${DEMO_INSTRUMENT_ID} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      log(
+        `seeded ${rows} bars of ${DEMO_INSTRUMENT_ID} in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+      );
     } catch (err) {
       await client.query('ROLLBACK');
       throw err;
@@ -48,14 +65,26 @@ export async function seedDemoData(config: GauntletConfig, log: (m: string) => v
   }
 }
 
-export async function ensureAdmin(config: GauntletConfig, log: (m: string) => void = console.log): Promise<void> {
+export async function ensureAdmin(
+  config: GauntletConfig,
+  log: (m: string) => void = console.log,
+): Promise<void> {
   const ds = createDataSource({ url: config.databaseUrl, schema: config.databaseSchema, poolSize: 1 });
   await ds.initialize();
   try {
     const repo = ds.getRepository(UserEntity);
     if ((await repo.countBy({ role: 'admin' })) > 0) return;
-    await repo.save(repo.create({ email: config.adminEmail, passwordHash: await hashPassword(config.adminPassword), role: 'admin' }));
-    const shown = config.adminPassword === DEV_ADMIN_PASSWORD ? ` with the development password "${DEV_ADMIN_PASSWORD}"` : '';
+    await repo.save(
+      repo.create({
+        email: config.adminEmail,
+        passwordHash: await hashPassword(config.adminPassword),
+        role: 'admin',
+      }),
+    );
+    const shown =
+      config.adminPassword === DEV_ADMIN_PASSWORD
+        ? ` with the development password "${DEV_ADMIN_PASSWORD}"`
+        : '';
     log(`created the first admin ${config.adminEmail}${shown}`);
   } finally {
     await ds.destroy();

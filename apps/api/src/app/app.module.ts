@@ -28,7 +28,10 @@ import { UsersService } from './users/users.service';
     TemporalModule,
     JwtModule.registerAsync({
       inject: [CONFIG],
-      useFactory: (config: GauntletConfig) => ({ secret: config.jwtSecret, signOptions: { algorithm: 'HS256' } }),
+      useFactory: (config: GauntletConfig) => ({
+        secret: config.jwtSecret,
+        signOptions: { algorithm: 'HS256' },
+      }),
     }),
   ],
   controllers: [

@@ -54,7 +54,8 @@ export function createBacktestActivities(deps: BacktestActivityDeps): BacktestAc
       if (!job) throw ApplicationFailure.nonRetryable(`job ${jobId} does not exist`, 'InvalidJobInput');
       const input = job.input as unknown as CanonicalBacktestInputShape;
       const instrument = await dataSource.getRepository(InstrumentEntity).findOneBy({ id: input.instrument });
-      if (!instrument) throw ApplicationFailure.nonRetryable(`unknown instrument ${input.instrument}`, 'InvalidJobInput');
+      if (!instrument)
+        throw ApplicationFailure.nonRetryable(`unknown instrument ${input.instrument}`, 'InvalidJobInput');
 
       let last = 0;
       const report = (fraction: number, message: string): void => {
@@ -64,7 +65,10 @@ export function createBacktestActivities(deps: BacktestActivityDeps): BacktestAc
         last = now;
         void progress.publish(jobId, 'running', fraction, message);
         void dataSource
-          .query(`UPDATE jobs SET progress = greatest(progress, $2) WHERE id = $1 AND status = 'running'`, [jobId, fraction])
+          .query(`UPDATE jobs SET progress = greatest(progress, $2) WHERE id = $1 AND status = 'running'`, [
+            jobId,
+            fraction,
+          ])
           .catch(() => undefined);
       };
 
@@ -76,7 +80,10 @@ export function createBacktestActivities(deps: BacktestActivityDeps): BacktestAc
         to: Date.parse(input.to),
       });
       if (series.length === 0) {
-        throw ApplicationFailure.nonRetryable(`no bars for ${input.instrument} in the requested range`, 'NoData');
+        throw ApplicationFailure.nonRetryable(
+          `no bars for ${input.instrument} in the requested range`,
+          'NoData',
+        );
       }
       report(0.1, `running ${input.strategy} over ${series.length} bars`);
 

@@ -12,6 +12,9 @@ export interface EngineJob {
 
 /** Runs the engine off the event loop, so activity heartbeats keep flowing during long runs. */
 export interface EngineRunner {
-  runBacktest(job: EngineJob, options: { onProgress: (fraction: number) => void; signal: AbortSignal }): Promise<BacktestResult>;
+  runBacktest(
+    job: EngineJob,
+    options: { onProgress: (fraction: number) => void; signal: AbortSignal },
+  ): Promise<BacktestResult>;
   close(): Promise<void>;
 }

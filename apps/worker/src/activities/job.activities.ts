@@ -21,7 +21,15 @@ export function createJobActivities({ dataSource, progress }: JobActivityDeps): 
       await progress.publish(jobId, 'running', 0);
     },
 
-    async markJobFinished({ jobId, status, error }: { jobId: string; status: 'completed' | 'failed' | 'cancelled'; error?: JobError }) {
+    async markJobFinished({
+      jobId,
+      status,
+      error,
+    }: {
+      jobId: string;
+      status: 'completed' | 'failed' | 'cancelled';
+      error?: JobError;
+    }) {
       await jobs().update(
         { id: jobId, status: In(['queued', 'running']) },
         {
@@ -32,7 +40,12 @@ export function createJobActivities({ dataSource, progress }: JobActivityDeps): 
         },
       );
       const job = await jobs().findOneBy({ id: jobId });
-      await progress.publish(jobId, status, job?.progress ?? (status === 'completed' ? 1 : 0), error?.message);
+      await progress.publish(
+        jobId,
+        status,
+        job?.progress ?? (status === 'completed' ? 1 : 0),
+        error?.message,
+      );
     },
   };
 }

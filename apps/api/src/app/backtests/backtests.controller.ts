@@ -1,11 +1,5 @@
 import { Body, Controller, Get, Param, Post, Res, StreamableFile } from '@nestjs/common';
-import {
-  ApiAcceptedResponse,
-  ApiBearerAuth,
-  ApiOkResponse,
-  ApiProduces,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { type BacktestReportDto, type JobDto } from '@gauntlet/contracts';
 import { type Response } from 'express';
 import { type AuthUser, MinRole } from '../auth/auth.types';
@@ -24,7 +18,10 @@ export class BacktestsController {
 
   @Post()
   @MinRole('researcher')
-  @ApiAcceptedResponse({ type: JobResponseDto, description: 'The job; the same request again returns the same job' })
+  @ApiAcceptedResponse({
+    type: JobResponseDto,
+    description: 'The job; the same request again returns the same job',
+  })
   async create(
     @CurrentUser() user: AuthUser,
     @Body() body: BacktestRequestDto,

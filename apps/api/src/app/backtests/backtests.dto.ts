@@ -28,7 +28,11 @@ import {
 const finite = { allowNaN: false, allowInfinity: false };
 
 export class FeeSettingsDto implements FeeSettings {
-  @ApiPropertyOptional({ description: 'Relative commission per fill (0.001 = 0.1%)', minimum: 0, maximum: 0.1 })
+  @ApiPropertyOptional({
+    description: 'Relative commission per fill (0.001 = 0.1%)',
+    minimum: 0,
+    maximum: 0.1,
+  })
   @IsOptional()
   @IsNumber(finite, { message: 'must be a number' })
   @Min(0, { message: 'must not be negative' })

@@ -47,7 +47,8 @@ export class BacktestsService {
         `SELECT 1 FROM bars WHERE instrument_id = $1 AND time >= $2 AND time < $3 LIMIT 1`,
         [req.instrument, new Date(from), new Date(to)],
       );
-      if (has.rowCount === 0) errors.push({ field: 'from', reason: `no bars for ${req.instrument} in [from, to)` });
+      if (has.rowCount === 0)
+        errors.push({ field: 'from', reason: `no bars for ${req.instrument} in [from, to)` });
     }
     if (errors.length > 0 || !instrument) throw validationError(errors);
 
@@ -102,11 +103,17 @@ export class BacktestsService {
       if (created) await this.db.ds.getRepository(JobEntity).delete({ id: job.id, status: 'queued' });
       this.logger.warn(`could not start workflow for ${job.id}: ${(err as Error).message}`);
       if (err instanceof DomainError) throw err;
-      throw new DomainError(ErrorCode.ServiceUnavailable, `Temporal is unavailable: ${(err as Error).message}`);
+      throw new DomainError(
+        ErrorCode.ServiceUnavailable,
+        `Temporal is unavailable: ${(err as Error).message}`,
+      );
     }
   }
 
-  private async result(user: AuthUser, id: string): Promise<{ job: JobEntity; result: BacktestResultEntity }> {
+  private async result(
+    user: AuthUser,
+    id: string,
+  ): Promise<{ job: JobEntity; result: BacktestResultEntity }> {
     const job = await this.jobs.findVisible(user, id);
     if (job.kind !== 'backtest') throw notFound('Backtest', id);
     const result = await this.db.ds.getRepository(BacktestResultEntity).findOneBy({ jobId: id });

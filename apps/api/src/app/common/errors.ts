@@ -22,11 +22,7 @@ export class DomainError extends Error {
 }
 
 export const validationError = (details: FieldError[]): DomainError =>
-  new DomainError(
-    ErrorCode.Validation,
-    details.map((d) => `${d.field}: ${d.reason}`).join('; '),
-    details,
-  );
+  new DomainError(ErrorCode.Validation, details.map((d) => `${d.field}: ${d.reason}`).join('; '), details);
 
 export const notFound = (what: string, id: string): DomainError =>
   new DomainError(ErrorCode.NotFound, `${what} ${id} not found`);

@@ -1,4 +1,11 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import {
+  type ArgumentsHost,
+  Catch,
+  type ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+} from '@nestjs/common';
 import { type ErrorResponse } from '@gauntlet/contracts';
 import { type Response } from 'express';
 import { DomainError, ErrorCode } from './errors';
@@ -17,16 +24,23 @@ function unavailableService(err: unknown): string | undefined {
   if (!(err instanceof Error)) return undefined;
   const code = (err as { code?: unknown }).code;
   const text = `${err.name} ${err.message}`;
-  if (code === 14 || /ServiceError|TransportError|ConnectionError|UNAVAILABLE|Failed to connect/i.test(text) && /temporal|grpc|14 UNAVAILABLE|ServiceError/i.test(text)) {
+  if (
+    code === 14 ||
+    (/ServiceError|TransportError|ConnectionError|UNAVAILABLE|Failed to connect/i.test(text) &&
+      /temporal|grpc|14 UNAVAILABLE|ServiceError/i.test(text))
+  ) {
     return 'Temporal';
   }
-  if (/Stream isn't writeable|Connection is closed|MaxRetriesPerRequest|ECONNREFUSED.*6379/i.test(text)) return 'Redis';
+  if (/Stream isn't writeable|Connection is closed|MaxRetriesPerRequest|ECONNREFUSED.*6379/i.test(text))
+    return 'Redis';
   if (
     code === 'ECONNREFUSED' ||
     code === '57P01' ||
     code === '08006' ||
     code === '08001' ||
-    /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(text)
+    /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
+      text,
+    )
   ) {
     return 'PostgreSQL';
   }
@@ -43,7 +57,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
     if (res.headersSent) return;
     const body = this.toBody(err);
     if (body.statusCode >= 500) {
-      this.logger.error(body.statusCode === 503 ? body.message : (err as Error)?.stack ?? String(err));
+      this.logger.error(body.statusCode === 503 ? body.message : ((err as Error)?.stack ?? String(err)));
     }
     res.status(body.statusCode).json(body);
   }

@@ -52,6 +52,11 @@ export class HealthController {
     const services: Record<ServiceName, ServiceHealth> = { postgres, redis, temporal };
     const ok = Object.values(services).every((s) => s.status === 'up');
     res.status(ok ? 200 : 503);
-    return { status: ok ? 'ok' : 'degraded', checkedAt: new Date().toISOString(), services, temporalUiUrl: this.config.temporalUiUrl };
+    return {
+      status: ok ? 'ok' : 'degraded',
+      checkedAt: new Date().toISOString(),
+      services,
+      temporalUiUrl: this.config.temporalUiUrl,
+    };
   }
 }

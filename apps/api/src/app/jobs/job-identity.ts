@@ -38,7 +38,10 @@ export interface CanonicalBacktestInput {
  * with milliseconds, so `2024-01-01T00:00:00Z` and `2024-01-01T01:00:00+01:00` are one input.
  * `params` must already be resolved against the strategy's declared defaults.
  */
-export function canonicalBacktestInput(req: BacktestRequest, resolvedParams: ParamValues): CanonicalBacktestInput {
+export function canonicalBacktestInput(
+  req: BacktestRequest,
+  resolvedParams: ParamValues,
+): CanonicalBacktestInput {
   return {
     strategy: req.strategy,
     params: resolvedParams,

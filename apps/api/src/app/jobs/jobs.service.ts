@@ -10,7 +10,20 @@ import {
 import { JobEntity } from '@gauntlet/db';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { type MessageEvent } from '@nestjs/common';
-import { concat, defer, from, interval, map, merge, Observable, of, switchMap, takeWhile, filter, distinctUntilChanged } from 'rxjs';
+import {
+  concat,
+  defer,
+  from,
+  interval,
+  map,
+  merge,
+  Observable,
+  of,
+  switchMap,
+  takeWhile,
+  filter,
+  distinctUntilChanged,
+} from 'rxjs';
 import { CONFIG } from '../../services/config/config.module';
 import { DatabaseService } from '../../services/database/database.service';
 import { RedisService } from '../../services/redis/redis.service';
@@ -48,7 +61,9 @@ export class JobsService {
         self,
         events: `${self}/events`,
         cancel: `${self}/cancel`,
-        ...(job.status === 'completed' && job.kind === 'backtest' ? { result: `/api/backtests/${job.id}` } : {}),
+        ...(job.status === 'completed' && job.kind === 'backtest'
+          ? { result: `/api/backtests/${job.id}` }
+          : {}),
         temporal: `${this.config.temporalUiUrl}/namespaces/${this.config.temporalNamespace}/workflows/${encodeURIComponent(job.workflowId)}`,
       },
     };
@@ -68,7 +83,12 @@ export class JobsService {
     if (user.role !== 'admin') qb.andWhere('j.owner_id = :owner', { owner: user.id });
     if (query.kind) qb.andWhere('j.kind = :kind', { kind: query.kind });
     if (query.status) qb.andWhere('j.status = :status', { status: query.status });
-    const [rows, total] = await qb.orderBy('j.created_at', 'DESC').addOrderBy('j.id').skip(offset).take(limit).getManyAndCount();
+    const [rows, total] = await qb
+      .orderBy('j.created_at', 'DESC')
+      .addOrderBy('j.id')
+      .skip(offset)
+      .take(limit)
+      .getManyAndCount();
     return { items: rows.map((j) => this.toDto(j)), total, limit, offset };
   }
 

@@ -42,14 +42,18 @@ export class UsersService {
         { field: 'email', reason: 'is already registered' },
       ]);
     }
-    const user = await repo.save(repo.create({ email: email.toLowerCase(), passwordHash: await hashPassword(password), role }));
+    const user = await repo.save(
+      repo.create({ email: email.toLowerCase(), passwordHash: await hashPassword(password), role }),
+    );
     return toUserDto(user);
   }
 
   async createApiKey(userId: string, name: string): Promise<CreatedApiKeyDto> {
     const repo = this.db.ds.getRepository(ApiKeyEntity);
     const { key, prefix, hash } = generateApiKey();
-    const saved = await repo.save(repo.create({ userId, name, prefix, keyHash: hash, lastUsedAt: null, revokedAt: null }));
+    const saved = await repo.save(
+      repo.create({ userId, name, prefix, keyHash: hash, lastUsedAt: null, revokedAt: null }),
+    );
     return { ...toApiKeyDto(saved), key };
   }
 

@@ -54,7 +54,9 @@ export class RedisService implements OnApplicationShutdown {
       if (!set) {
         set = new Set();
         this.listeners.set(channel, set);
-        sub.subscribe(channel).catch((err: Error) => this.logger.warn(`subscribe ${channel}: ${err.message}`));
+        sub
+          .subscribe(channel)
+          .catch((err: Error) => this.logger.warn(`subscribe ${channel}: ${err.message}`));
       }
       const fn = (message: string): void => observer.next(message);
       set.add(fn);

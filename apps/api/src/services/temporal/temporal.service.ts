@@ -49,7 +49,7 @@ export class TemporalService implements OnModuleInit, OnApplicationShutdown {
 
   async ping(): Promise<void> {
     const client = await this.getClient();
-    await client.workflowService.getSystemInfo({}, );
+    await client.workflowService.getSystemInfo({});
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,0 +1,106 @@
+import { type OrderSide, type SizeSpec } from '@gauntlet/strategies';
+import { type LegBook, type Ledger, participationCap, takerPrice } from './ledger';
+import { type FillReason } from './types';
+
+/** Where and when a fill happens: the bar's range and volume bound the price and the size. */
+export interface FillSite {
+  bar: number;
+  time: number;
+  low: number;
+  high: number;
+  volume: number;
+}
+
+/**
+ * Fills an order that closes the whole position (`closePosition`, the first half of a reversal,
+ * a liquidation) at `raw` before costs. Returns the units filled.
+ */
+export function fillClose(
+  ledger: Ledger,
+  leg: LegBook,
+  raw: number,
+  site: FillSite,
+  orderId: number,
+  reason: FillReason,
+): number {
+  const pos = leg.pos;
+  if (pos === 0) return 0;
+  const side: OrderSide = pos > 0 ? 'sell' : 'buy';
+  const units = participationCap(ledger.cfg, pos > 0 ? pos : -pos, site.volume);
+  if (!(units > 0)) return 0;
+  const price = takerPrice(ledger.cfg, side, raw, units, site.volume, site.low, site.high);
+  ledger.fill(
+    leg,
+    side,
+    units,
+    price,
+    ledger.fee(units, price, false),
+    site.bar,
+    site.time,
+    orderId,
+    reason,
+    undefined,
+  );
+  return units;
+}
+
+/**
+ * Fills an order that may open or add to a position. `fixedUnits` (already rounded) skips the
+ * sizing; otherwise `spec` (or the configured policy) is resolved at the fill price. A passive
+ * fill (a resting limit) pays the maker rate and no slippage; `priceCap` bounds a stop-limit's
+ * aggressive fill by its limit. Returns the units filled, 0 when the order was refused.
+ */
+export function fillEntry(
+  ledger: Ledger,
+  leg: LegBook,
+  side: OrderSide,
+  spec: SizeSpec | undefined,
+  fixedUnits: number,
+  raw: number,
+  passive: boolean,
+  priceCap: number,
+  site: FillSite,
+  orderId: number,
+  reason: FillReason,
+  tag: string | undefined,
+  stopLoss: number,
+): { units: number; price: number } {
+  const cfg = ledger.cfg;
+  const capped = (p: number): number =>
+    side === 'buy' ? (p > priceCap ? priceCap : p) : p < priceCap ? priceCap : p;
+  let price = passive ? raw : capped(takerPrice(cfg, side, raw, 0, site.volume, site.low, site.high));
+  let units = fixedUnits > 0 ? fixedUnits : ledger.entryUnits(leg, spec, raw, price, stopLoss, passive);
+  units = participationCap(cfg, units, site.volume);
+  if (!(units > 0)) {
+    ledger.rejected++;
+    return { units: 0, price };
+  }
+  if (!passive && cfg.impactBps > 0) {
+    const impacted = capped(takerPrice(cfg, side, raw, units, site.volume, site.low, site.high));
+    if (impacted !== price) {
+      price = impacted;
+      if (!(fixedUnits > 0)) {
+        // Impact made the fill dearer; size again so margin still covers it.
+        const again = ledger.entryUnits(leg, spec, raw, price, stopLoss, passive);
+        units = again < units ? again : units;
+        if (!(units > 0)) {
+          ledger.rejected++;
+          return { units: 0, price };
+        }
+      }
+    }
+  }
+  ledger.fill(
+    leg,
+    side,
+    units,
+    price,
+    ledger.fee(units, price, passive),
+    site.bar,
+    site.time,
+    orderId,
+    reason,
+    tag,
+  );
+  return { units, price };
+}

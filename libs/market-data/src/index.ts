@@ -1,0 +1,2 @@
+export * from './synthetic';
+export * from './codecs';

@@ -1,0 +1,2 @@
+export * from './constraint';
+export * from './grid';

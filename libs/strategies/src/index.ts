@@ -1,0 +1,3 @@
+export * from './contract';
+export * from './registry';
+export { smaCrossover, smaKey } from './sma-crossover';
