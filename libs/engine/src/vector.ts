@@ -120,17 +120,6 @@ export function runSignalKernel(
     );
   };
 
-  const trackDrawdown = (): void => {
-    if (eq > peak) {
-      peak = eq;
-      ddFloor = peak * (1 - maxDd) * (1 + 1e-12);
-    } else if (eq < ddFloor || peak <= 0) {
-      const dd = 1 - eq / peak;
-      if (dd > maxDd) maxDd = dd;
-      ddFloor = peak * (1 - maxDd) * (1 + 1e-12);
-    }
-  };
-
   let i = 0;
   while (i < n) {
     // ---- the general path for bar i ----
@@ -183,7 +172,14 @@ export function runSignalKernel(
       const c = close[i] as number;
       eq = pos === 0 ? cash + 0 : cash + (c * pos - pos * avg);
     }
-    trackDrawdown();
+    if (eq > peak) {
+      peak = eq;
+      ddFloor = peak * (1 - maxDd) * (1 + 1e-12);
+    } else if (eq < ddFloor || peak <= 0) {
+      const dd = 1 - eq / peak;
+      if (dd > maxDd) maxDd = dd;
+      ddFloor = peak * (1 - maxDd) * (1 + 1e-12);
+    }
     if (writeEquity) eqOut[i] = eq;
     if (writeCash) cashArr[i] = cash;
     i++;
@@ -203,7 +199,7 @@ export function runSignalKernel(
         if (writeEquity) eqOut[i] = eq;
         if (writeCash) cashArr[i] = cash;
       }
-      trackDrawdown();
+      // Flat: equity is what the general path just marked, so the drawdown is unchanged.
     } else if (pos > 0) {
       for (; i < end; i++) {
         if (signals[i] !== 0 || (low[i] as number) <= liq) break;
@@ -212,7 +208,11 @@ export function runSignalKernel(
         if (eq > peak) {
           peak = eq;
           ddFloor = peak * (1 - maxDd) * (1 + 1e-12);
-        } else if (eq < ddFloor || peak <= 0) trackDrawdown();
+        } else if (eq < ddFloor || peak <= 0) {
+          const dd = 1 - eq / peak;
+          if (dd > maxDd) maxDd = dd;
+          ddFloor = peak * (1 - maxDd) * (1 + 1e-12);
+        }
         if (writeEquity) eqOut[i] = eq;
         if (writeCash) cashArr[i] = cash;
       }
@@ -224,7 +224,11 @@ export function runSignalKernel(
         if (eq > peak) {
           peak = eq;
           ddFloor = peak * (1 - maxDd) * (1 + 1e-12);
-        } else if (eq < ddFloor || peak <= 0) trackDrawdown();
+        } else if (eq < ddFloor || peak <= 0) {
+          const dd = 1 - eq / peak;
+          if (dd > maxDd) maxDd = dd;
+          ddFloor = peak * (1 - maxDd) * (1 + 1e-12);
+        }
         if (writeEquity) eqOut[i] = eq;
         if (writeCash) cashArr[i] = cash;
       }

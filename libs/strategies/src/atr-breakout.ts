@@ -90,7 +90,7 @@ function signals(
 ): void {
   const period = num(params, 'period');
   const center = cache.get(`sma:close:${period}`, () => sma(bars.close, period));
-  const range = cache.get(`atr:${period}`, () => atr(bars.high, bars.low, bars.close, period));
+  const range = cache.get(`atr:hlc:${period}`, () => atr(bars.high, bars.low, bars.close, period));
   const close = bars.close;
   const breakout = new Breakout(rule(params));
   for (let i = 0; i < bars.length; i++) out[i] = breakout.step(close[i], center[i], range[i]);

@@ -77,7 +77,7 @@ function signals(
   out: Int8Array,
 ): void {
   const [kp, dp, sm] = [num(params, 'kPeriod'), num(params, 'dPeriod'), num(params, 'smoothing')];
-  const key = `stochastic:${kp}:${dp}:${sm}`;
+  const key = `stochastic:hlc:${kp}:${dp}:${sm}`;
   const k = cache.get(`${key}:k`, () => {
     const s = stochastic(bars.high, bars.low, bars.close, kp, dp, sm);
     cache.get(`${key}:d`, () => s.d);

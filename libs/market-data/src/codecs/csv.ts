@@ -1,6 +1,13 @@
 import { type BarField, type BarSeries, BarColumnsBuilder } from './bar-series';
 import { BarsFormatError } from './errors';
-import { type EpochUnit, epochToMs, formatTimestamp, guessEpochUnit, parseIsoTimestamp } from './timestamp';
+import { parseDecimal } from './number';
+import {
+  type EpochUnit,
+  epochToMs,
+  guessEpochUnit,
+  parseIsoTimestamp,
+  timestampFormatter,
+} from './timestamp';
 import { type BarIssue, type DecodedBars } from './validation';
 
 /**
@@ -53,7 +60,6 @@ const NON_FINITE: Record<string, number> = {
   '+infinity': Infinity,
   '-infinity': -Infinity,
 };
-const NUMERIC_RE = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
 const DELIMITERS = [',', ';', '\t', '|'];
 
 interface ColumnMap {
@@ -231,6 +237,7 @@ export class CsvBarDecoder {
     if (line.includes('"')) {
       fields = splitQuoted(line, this.delim);
       count = fields.length;
+      this.ensureFieldSlots(count);
     } else {
       count = this.scan(line);
     }
@@ -242,14 +249,24 @@ export class CsvBarDecoder {
       });
       return;
     }
-    const text = (k: number): string => (fields ? fields[k]! : line.slice(this.starts[k]!, this.ends[k]!));
+    let src = line;
+    if (fields) {
+      // Quoted fields were unquoted into copies; lay them out in one string to parse in place.
+      src = fields.join('\u0000');
+      let at = 0;
+      fields.forEach((f, k) => {
+        this.starts[k] = at;
+        this.ends[k] = at + f.length;
+        at += f.length + 1;
+      });
+    }
     const c = this.cols;
-    const t = this.parseTime(text(c.time), lineNo, c.time);
-    const o = this.parseNumber(text(c.open), lineNo, c.open, 'open');
-    const h = this.parseNumber(text(c.high), lineNo, c.high, 'high');
-    const l = this.parseNumber(text(c.low), lineNo, c.low, 'low');
-    const cl = this.parseNumber(text(c.close), lineNo, c.close, 'close');
-    const v = c.volume >= 0 ? this.parseNumber(text(c.volume), lineNo, c.volume, 'volume') : 0;
+    const t = this.parseTime(src, c.time, lineNo);
+    const o = this.parseNumber(src, c.open, lineNo, 'open');
+    const h = this.parseNumber(src, c.high, lineNo, 'high');
+    const l = this.parseNumber(src, c.low, lineNo, 'low');
+    const cl = this.parseNumber(src, c.close, lineNo, 'close');
+    const v = c.volume >= 0 ? this.parseNumber(src, c.volume, lineNo, 'volume') : 0;
     if (
       t === undefined ||
       o === undefined ||
@@ -296,40 +313,56 @@ export class CsvBarDecoder {
     }
   }
 
-  private parseNumber(s: string, line: number, col: number, field: BarField): number | undefined {
-    const v = Number(s);
-    // Number('') and Number('  ') are 0, so only a zero needs the emptiness check.
-    if (v === v && (v !== 0 || s.trim() !== '')) return v;
-    const special = NON_FINITE[s.trim().toLowerCase()];
+  private ensureFieldSlots(count: number): void {
+    if (count <= this.starts.length) return;
+    let size = this.starts.length;
+    while (size < count) size *= 2;
+    const s = new Int32Array(size);
+    s.set(this.starts);
+    this.starts = s;
+    const e = new Int32Array(size);
+    e.set(this.ends);
+    this.ends = e;
+  }
+
+  private parseNumber(src: string, col: number, line: number, field: BarField): number | undefined {
+    const from = this.starts[col]!;
+    const to = this.ends[col]!;
+    const v = parseDecimal(src, from, to);
+    if (v === v) return v;
+    const text = src.slice(from, to);
+    const special = NON_FINITE[text.trim().toLowerCase()];
     if (special !== undefined) return special;
     this.issues.push({
       line,
       column: col + 1,
       field,
       code: 'parse',
-      reason: s.trim() === '' ? `${field} is empty` : `${field} "${s}" is not a number`,
+      reason: text.trim() === '' ? `${field} is empty` : `${field} "${text}" is not a number`,
     });
     return undefined;
   }
 
-  private parseTime(raw: string, line: number, col: number): number | undefined {
-    const s = raw.trim();
-    let t = NaN;
-    if (s.length >= 10 && s.charCodeAt(4) === 45) {
-      t = parseIsoTimestamp(s);
-    } else if (NUMERIC_RE.test(s)) {
-      const v = Number(s);
-      if (this.unit === undefined) this.unit = guessEpochUnit(v);
-      t = epochToMs(v, this.unit);
+  private parseTime(src: string, col: number, line: number): number | undefined {
+    const from = this.starts[col]!;
+    const to = this.ends[col]!;
+    let t = parseIsoTimestamp(src, from, to);
+    if (t !== t) {
+      const v = parseDecimal(src, from, to);
+      if (Number.isFinite(v)) {
+        if (this.unit === undefined) this.unit = guessEpochUnit(v);
+        t = epochToMs(v, this.unit);
+      }
     }
     if (Number.isFinite(t)) return t;
+    const raw = src.slice(from, to);
     this.issues.push({
       line,
       column: col + 1,
       field: 'time',
       code: 'parse',
       reason:
-        s === ''
+        raw.trim() === ''
           ? 'time is empty'
           : `time "${raw}" is not a timestamp (expected ISO 8601 such as 2024-01-31T09:00:00Z, or epoch seconds or milliseconds)`,
     });
@@ -403,9 +436,9 @@ export function* encodeCsvChunks(bars: BarSeries, options: CsvEncodeOptions = {}
     let allMidnight = true;
     for (let i = 0; i < bars.length && allMidnight; i++) allMidnight = time[i]! % 86_400_000 === 0;
     const style = allMidnight && bars.length > 0 ? 'date' : 'pandas';
-    timeText = (ms) => formatTimestamp(ms, style);
+    timeText = timestampFormatter(style);
   } else {
-    timeText = options.time === 'ms' ? (ms) => String(ms) : (ms) => formatTimestamp(ms, 'iso');
+    timeText = options.time === 'ms' ? (ms) => String(ms) : timestampFormatter('iso');
   }
   yield layout === 'backtesting.py'
     ? ',Open,High,Low,Close,Volume\n'

@@ -1,5 +1,6 @@
 import { type BarField, type BarSeries, BAR_FIELDS, BarColumnsBuilder } from './bar-series';
 import { BarsFormatError } from './errors';
+import { parseDecimal } from './number';
 import { type EpochUnit, epochToMs, guessEpochUnit, parseIsoTimestamp } from './timestamp';
 import { type BarIssue, type DecodedBars } from './validation';
 
@@ -188,7 +189,7 @@ class Scanner {
       // digits, '-', '+', '.', 'e', 'E'
       if (!((ch >= 48 && ch <= 57) || ch === 45 || ch === 43 || ch === 46 || ch === 101 || ch === 69)) break;
     }
-    const v = i === start ? NaN : Number(s.slice(start, i));
+    const v = i === start ? NaN : parseDecimal(s, start, i);
     if (Number.isNaN(v))
       throw this.fail(i === start ? 'expected a number' : `"${s.slice(start, i)}" is not a number`);
     this.pos = i;

@@ -1,4 +1,11 @@
-import { daysFromCivil, epochToMs, formatTimestamp, guessEpochUnit, parseIsoTimestamp } from './timestamp';
+import {
+  daysFromCivil,
+  epochToMs,
+  formatTimestamp,
+  guessEpochUnit,
+  parseIsoTimestamp,
+  timestampFormatter,
+} from './timestamp';
 
 describe('parseIsoTimestamp', () => {
   it.each([
@@ -70,5 +77,28 @@ describe('formatTimestamp', () => {
     expect(formatTimestamp(t + 42, 'iso')).toBe('2017-04-19T09:05:07.042Z');
     expect(formatTimestamp(t, 'pandas')).toBe('2017-04-19 09:05:07');
     expect(formatTimestamp(t, 'date')).toBe('2017-04-19');
+  });
+});
+
+describe('parseIsoTimestamp on part of a string', () => {
+  it('reads only the given range, ignoring spaces around it', () => {
+    const line = 'x, 2017-04-19 09:00:00 ,1.07';
+    expect(parseIsoTimestamp(line, 2, 23)).toBe(Date.UTC(2017, 3, 19, 9));
+    expect(parseIsoTimestamp('2017-04-19T09:00:00Z,1', 0, 20)).toBe(Date.UTC(2017, 3, 19, 9));
+    // The range ends inside the seconds: the digits after it must not be read.
+    expect(parseIsoTimestamp('2017-04-19T09:00:0012', 0, 18)).toBeNaN();
+    expect(parseIsoTimestamp('2017-04-19T09:00:00+0130', 0, 23)).toBeNaN();
+    expect(parseIsoTimestamp('2017-04-19T09:00:00+0130', 0, 22)).toBe(Date.UTC(2017, 3, 19, 8));
+  });
+});
+
+describe('timestampFormatter', () => {
+  it('agrees with formatTimestamp across days, with and without milliseconds', () => {
+    for (const style of ['iso', 'pandas', 'date'] as const) {
+      const f = timestampFormatter(style);
+      for (let t = Date.UTC(2023, 11, 31, 22); t < Date.UTC(2024, 0, 1, 2); t += 7 * 60_000 + 250) {
+        expect(f(t)).toBe(formatTimestamp(t, style));
+      }
+    }
   });
 });
