@@ -32,7 +32,8 @@ export function ensureDependencies() {
   const marker = join(root, 'node_modules', '.package-lock.json');
   if (existsSync(marker)) return;
   step('Installing dependencies');
-  must(npm, existsSync(join(root, 'package-lock.json')) ? ['ci'] : ['install']);
+  // `npm install` honours package-lock.json; `npm ci` rejects lock files missing other platforms' optional packages.
+  must(npm, ['install', '--no-audit', '--no-fund']);
 }
 
 export function build() {
