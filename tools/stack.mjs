@@ -218,6 +218,8 @@ function printError(error) {
 
 async function main(argv) {
   const { command, opts } = parseArgs(argv);
+  // With --json, stdout carries only the JSON document; progress goes to stderr.
+  if (opts.json) opts.log = (line) => process.stderr.write(`${line}\n`);
   if (command === 'up') {
     const result = await ensureStack(opts);
     if (opts.json) console.log(JSON.stringify(result, null, 2));

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createDataSource, BarsRepository, hashPassword, UserEntity } from '@gauntlet/db';
 import { generateSyntheticBars } from '@gauntlet/market-data';
@@ -119,7 +120,7 @@ export class AppStack {
     });
     const keep = (d: Buffer): void => {
       this.logs.push(`[${name}] ${d.toString()}`);
-      if (this.logs.length > 400) this.logs.shift();
+      if (this.logs.length > 2000) this.logs.shift();
     };
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);
@@ -160,6 +161,9 @@ export class AppStack {
 
   async teardown(): Promise<void> {
     await Promise.all([stop(this.api, 'SIGTERM'), stop(this.worker, 'SIGTERM')]);
+    // The processes' output, for whoever reads a failed run.
+    mkdirSync(resolve(repoRoot, 'test-artifacts'), { recursive: true });
+    writeFileSync(resolve(repoRoot, 'test-artifacts', `${this.schema}.log`), this.logs.join(''));
     const admin = new Client({ connectionString: this.databaseUrl });
     await admin.connect();
     await admin.query(`DROP SCHEMA IF EXISTS "${this.schema}" CASCADE`);

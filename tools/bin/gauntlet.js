@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 // The `gauntlet` command: runs the compiled CLI from dist/ (the project builds with `npm run build`).
 'use strict';
-/* eslint-disable @typescript-eslint/no-require-imports */
 const fs = require('node:fs');
 const path = require('node:path');
 

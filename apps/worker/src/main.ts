@@ -6,7 +6,7 @@ import { Pool } from 'pg';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createBacktestActivities } from './activities/backtest.activities';
 import { ProgressPublisher } from './activities/progress-publisher';
-import { createEngineRunner } from './engine-pool';
+import { createEngineRunner } from './engine-runner';
 import { workflowSource } from './workflow-bundle';
 
 const log = (msg: string): void => console.log(`[worker] ${new Date().toISOString()} ${msg}`);

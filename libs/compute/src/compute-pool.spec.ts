@@ -66,6 +66,11 @@ describe('ComputePool', () => {
     await pool.close();
   });
 
+  it('starts its threads', async () => {
+    await expect(pool.ready()).resolves.toBeUndefined();
+    expect(pool.size).toBe(2);
+  });
+
   it('runs a backtest in a thread with the same result as in the main thread', async () => {
     const bars = walk(5000);
     const params = { fast: 10, slow: 30 };
@@ -180,6 +185,31 @@ describe('ComputePool', () => {
         { signal: controller.signal },
       ),
     ).rejects.toBeInstanceOf(ComputeCancelledError);
+  });
+});
+
+describe('ComputePool with a short cancel grace', () => {
+  it('terminates and replaces a thread that does not stop in time', async () => {
+    const pool = new ComputePool({ size: 1, workerScript: TS_WORKER, cancelGraceMs: 1 });
+    try {
+      await pool.ready();
+      const controller = new AbortController();
+      const long = pool.runBacktest(
+        walk(300_000),
+        { strategyId: 'sma-crossover', params: { fast: 5, slow: 50 }, config, mode: 'event' },
+        { signal: controller.signal },
+      );
+      setTimeout(() => controller.abort(), 20);
+      await expect(long).rejects.toBeInstanceOf(ComputeCancelledError);
+      const after = await pool.runBacktest(walk(200), {
+        strategyId: 'sma-crossover',
+        params: { fast: 3, slow: 9 },
+        config,
+      });
+      expect(after.result.equity).toHaveLength(200);
+    } finally {
+      await pool.close();
+    }
   });
 });
 

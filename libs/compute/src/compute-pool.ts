@@ -101,6 +101,8 @@ interface Slot {
   worker: Worker;
   job: Job | null;
   barsSent: Set<number>;
+  /** Settles when the thread has loaded the engine and can take work. */
+  ready: Promise<void>;
 }
 
 let nextPoolId = 1;
@@ -134,6 +136,14 @@ export class ComputePool {
       );
     }
     for (let i = 0; i < this.size; i++) this.slots.push(this.spawn());
+  }
+
+  /**
+   * Resolves once every thread has started and loaded the engine, so a caller that measures or
+   * must answer quickly can pay the start-up cost up front. Tasks may be submitted before it.
+   */
+  async ready(): Promise<void> {
+    await Promise.all(this.slots.map((s) => s.ready));
   }
 
   /** Copies the bars into shared memory (unless they already are) for use by many tasks. */
@@ -363,7 +373,11 @@ export class ComputePool {
 
   private spawn(): Slot {
     const worker = new Worker(this.script, { name: `gauntlet-compute-${this.poolId}` });
-    const slot: Slot = { worker, job: null, barsSent: new Set() };
+    let markReady!: () => void;
+    const ready = new Promise<void>((resolve) => (markReady = resolve));
+    const slot: Slot = { worker, job: null, barsSent: new Set(), ready };
+    worker.once('message', () => markReady());
+    worker.once('exit', () => markReady());
     worker.on('message', (message: FromWorker) => this.onMessage(slot, message));
     worker.on('error', (error) => this.onCrash(slot, error));
     worker.on('exit', (code) => {

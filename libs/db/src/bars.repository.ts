@@ -3,6 +3,7 @@ import { type Pool, type PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
+import { encodeBarsBinary } from './copy-binary';
 
 /** Columnar OHLCV, the shape the engine reads. Times are epoch milliseconds (UTC). */
 export interface BarColumns {
@@ -83,30 +84,47 @@ export class BarsRepository {
   }
 
   /**
-   * Bulk-loads bars through `COPY` into a temporary table and upserts from there, all in the
-   * caller's transaction, so a failed load leaves nothing behind and a re-load changes nothing.
+   * Bulk-loads bars through binary `COPY`, in the caller's transaction, so a failed load leaves
+   * nothing behind. When the instrument already has bars in the loaded range the rows go through
+   * a staging table and an upsert, so re-loading the same data changes nothing; into an empty
+   * range they are copied straight into `bars`.
    */
   async copyIn(client: PoolClient, instrumentId: string, chunks: Iterable<BarColumns>): Promise<number> {
+    const all = [...chunks];
+    const rows = all.reduce((n, c) => n + c.length, 0);
+    if (rows === 0) return 0;
+    let first = Infinity;
+    let last = -Infinity;
+    for (const c of all) {
+      if (c.length === 0) continue;
+      first = Math.min(first, c.time[0] as number);
+      last = Math.max(last, c.time[c.length - 1] as number);
+    }
+    const overlap = await client.query(
+      `SELECT 1 FROM ${this.table} WHERE instrument_id = $1 AND time BETWEEN $2 AND $3 LIMIT 1`,
+      [instrumentId, new Date(first), new Date(last)],
+    );
+    const columns = '(instrument_id, time, open, high, low, close, volume)';
+    if (overlap.rowCount === 0) {
+      await this.copyBinary(
+        client,
+        `COPY ${this.table} ${columns} FROM STDIN WITH (FORMAT binary)`,
+        instrumentId,
+        all,
+      );
+      return rows;
+    }
     await client.query(
       `CREATE TEMP TABLE bars_staging (LIKE ${this.table} INCLUDING DEFAULTS) ON COMMIT DROP`,
     );
-    let rows = 0;
-    const encode = function* (): Generator<string> {
-      for (const c of chunks) {
-        let text = '';
-        for (let i = 0; i < c.length; i++) {
-          text += `${instrumentId}\t${new Date(c.time[i] as number).toISOString()}\t${c.open[i]}\t${c.high[i]}\t${c.low[i]}\t${c.close[i]}\t${c.volume[i]}\n`;
-        }
-        rows += c.length;
-        yield text;
-      }
-    };
-    const sink = client.query(
-      copyFrom(`COPY bars_staging (instrument_id, time, open, high, low, close, volume) FROM STDIN`),
+    await this.copyBinary(
+      client,
+      `COPY bars_staging ${columns} FROM STDIN WITH (FORMAT binary)`,
+      instrumentId,
+      all,
     );
-    await pipeline(Readable.from(encode()), sink);
     await client.query(
-      `INSERT INTO ${this.table} (instrument_id, time, open, high, low, close, volume)
+      `INSERT INTO ${this.table} ${columns}
        SELECT instrument_id, time, open, high, low, close, volume FROM bars_staging
        ON CONFLICT (instrument_id, time) DO UPDATE
          SET open = EXCLUDED.open, high = EXCLUDED.high, low = EXCLUDED.low,
@@ -116,6 +134,15 @@ export class BarsRepository {
     );
     await client.query(`DROP TABLE bars_staging`);
     return rows;
+  }
+
+  private async copyBinary(
+    client: PoolClient,
+    sql: string,
+    instrumentId: string,
+    chunks: BarColumns[],
+  ): Promise<void> {
+    await pipeline(Readable.from(encodeBarsBinary(instrumentId, chunks)), client.query(copyFrom(sql)));
   }
 
   async coverage(instrumentId: string): Promise<{ first: Date | null; last: Date | null; count: number }> {

@@ -97,8 +97,19 @@ export function resolveConfig(config: EngineConfig): ResolvedConfig {
   if (vp?.maxParticipation !== undefined)
     positive('volumeParticipation.maxParticipation', vp.maxParticipation, 0);
   const funding = config.funding;
-  if (funding && funding.time.length !== funding.rate.length) {
-    throw new EngineConfigError('funding', 'time and rate must have the same length');
+  if (
+    funding &&
+    (funding.time.length !== funding.rate.length ||
+      (funding.mark && funding.mark.length !== funding.time.length))
+  ) {
+    throw new EngineConfigError('funding', 'time, rate and mark must have the same length');
+  }
+  if (funding) {
+    for (let k = 1; k < funding.time.length; k++) {
+      if (!((funding.time[k] as number) > (funding.time[k - 1] as number))) {
+        throw new EngineConfigError('funding.time', `must increase strictly (index ${k})`);
+      }
+    }
   }
   return {
     initialCash: positive('initialCash', config.initialCash, 0),

@@ -447,7 +447,8 @@ export class EventRun {
     if (f) {
       const t = s.time[j] as number;
       while (leg.fundingIdx < f.time.length && (f.time[leg.fundingIdx] as number) <= t) {
-        this.ledger.payFunding(book, open, f.rate[leg.fundingIdx] as number);
+        const mark = f.mark ? (f.mark[leg.fundingIdx] as number) : open;
+        this.ledger.payFunding(book, mark, f.rate[leg.fundingIdx] as number);
         leg.fundingIdx++;
         leg.liqDirty = true;
       }
@@ -459,6 +460,17 @@ export class EventRun {
       const o = orders[k] as WorkingOrder;
       if (o.status === 'working' && o.type === 'market' && o.activeFrom <= j)
         this.execute(leg, o, open, site);
+    }
+    // Immediate-or-cancel orders meet the market once, at the open; nothing of them rests.
+    for (let k = 0; k < orders.length; k++) {
+      const o = orders[k] as WorkingOrder;
+      if (o.status !== 'working' || o.tif !== 'ioc' || o.activeFrom > j) continue;
+      const px = this.triggerPoint(o, open, open);
+      if (px === px) {
+        book.mark = px;
+        this.hit(leg, o, px, site);
+      }
+      if (o.status === 'working') o.status = 'cancelled';
     }
     this.suppressAmbiguousTakeProfits(leg, j, open, high, low);
     if (close >= open) {
@@ -573,19 +585,24 @@ export class EventRun {
       }
       if (!best) break;
       book.mark = bestPx;
-      if (best.type === 'stop-limit' && !best.armed) {
-        best.armed = true;
-        const marketable = best.side === 'buy' ? bestPx <= best.limit : bestPx >= best.limit;
-        if (marketable) this.execute(leg, best, bestPx, site, best.limit);
-      } else {
-        this.execute(leg, best, bestPx, site);
-      }
+      this.hit(leg, best, bestPx, site);
       cur = bestPx;
     }
     for (const o of orders) {
       if (o.type === 'trailing-stop' && o.status === 'working' && o.activeFrom <= j) {
         if (o.side === 'sell' ? b > o.extreme : b < o.extreme) o.extreme = b;
       }
+    }
+  }
+
+  /** The price reached order `o`'s trigger at `px`: arm a stop-limit, or fill. */
+  private hit(leg: LegRun, o: WorkingOrder, px: number, site: FillSite): void {
+    if (o.type === 'stop-limit' && !o.armed) {
+      o.armed = true;
+      const marketable = o.side === 'buy' ? px <= o.limit : px >= o.limit;
+      if (marketable) this.execute(leg, o, px, site, o.limit);
+    } else {
+      this.execute(leg, o, px, site);
     }
   }
 

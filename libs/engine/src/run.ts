@@ -28,13 +28,17 @@ export class BarSeriesError extends Error {
   }
 }
 
-/** Checks the columns agree in length and time strictly increases. */
-export function checkBars(bars: BarSeries, label = 'bars'): void {
+/**
+ * Checks the columns agree in length and, with `order`, that time strictly increases (which
+ * funding and portfolio alignment rely on; the codecs already guarantee it for files).
+ */
+export function checkBars(bars: BarSeries, label = 'bars', order = true): void {
   const n = bars.length;
   for (const k of ['time', 'open', 'high', 'low', 'close', 'volume'] as const) {
     if (bars[k].length < n)
       throw new BarSeriesError(`${label}.${k} has ${bars[k].length} values, expected ${n}`);
   }
+  if (!order) return;
   const t = bars.time;
   for (let i = 1; i < n; i++) {
     if (!((t[i] as number) > (t[i - 1] as number))) {
@@ -60,7 +64,7 @@ export function runBacktest(input: BacktestInput): BacktestResult {
   const { def, params } = prepare(input.strategyId, input.params, input.definition);
   const cfg = resolveConfig(input.config);
   const bars = input.bars;
-  checkBars(bars);
+  checkBars(bars, 'bars', input.config.funding !== undefined);
   const instrument = input.instrument ?? 'default';
   const mode = input.mode ?? 'auto';
   if (mode === 'vectorized' && !def.vectorized) {
@@ -77,6 +81,7 @@ export function runBacktest(input: BacktestInput): BacktestResult {
       input.config.funding,
       warmupBars,
       input.onProgress,
+      input.recordCash ?? false,
     );
   }
   return runEvent(
@@ -85,6 +90,7 @@ export function runBacktest(input: BacktestInput): BacktestResult {
     bars.time,
     warmupBars,
     input.onProgress,
+    input.recordCash ?? false,
   );
 }
 
@@ -104,7 +110,7 @@ export function runPortfolio(input: PortfolioInput): BacktestResult {
     legs.length === 1
       ? (legs[0] as (typeof legs)[number]).bars.time
       : unionTimes(legs.map((l) => l.bars.time));
-  return runEvent(legs, cfg, timeline, 0, input.onProgress);
+  return runEvent(legs, cfg, timeline, 0, input.onProgress, input.recordCash ?? false);
 }
 
 function unionTimes(series: Float64Array[]): Float64Array {
@@ -137,6 +143,7 @@ function runVectorized(
   funding: FundingSchedule | undefined,
   warmupBars: number,
   onProgress: ((f: number) => void) | undefined,
+  recordCash: boolean,
 ): BacktestResult {
   const n = bars.length;
   const signals = new Int8Array(n);
@@ -149,8 +156,8 @@ function runVectorized(
   const ledger = new Ledger(cfg, true);
   const leg = ledger.addLeg(instrument);
   const equity = new Float64Array(n);
-  const cash = new Float64Array(n);
-  runSignalKernel(bars, signals, cfg, ledger, leg, funding, equity, cash, onProgress);
+  const cash = new Float64Array(recordCash ? n : 0);
+  runSignalKernel(bars, signals, cfg, ledger, leg, funding, equity, recordCash ? cash : null, onProgress);
   const openTrades: TradeRecord[] = [];
   if (n > 0 && leg.pos !== 0) {
     const last = n - 1;
@@ -158,7 +165,7 @@ function runVectorized(
     if (cfg.closeAtEnd) {
       fillClose(ledger, leg, close, siteOf(bars, last), 0, 'end');
       equity[last] = ledger.cash + leg.value(close);
-      cash[last] = ledger.cash;
+      if (recordCash) cash[last] = ledger.cash;
     } else openTrades.push(ledger.openTrade(leg, close, last, bars.time[last] as number));
   }
   onProgress?.(1);
@@ -181,12 +188,13 @@ function runEvent(
   timeline: Float64Array,
   warmupBars: number,
   onProgress: ((f: number) => void) | undefined,
+  recordCash: boolean,
 ): BacktestResult {
   const run = new EventRun(cfg, true);
   const legs: LegRun[] = specs.map((s) => run.addLeg(s.instrument, s.bars, s.def, s.params, s.funding));
   const steps = timeline.length;
   const equity = new Float64Array(steps);
-  const cash = new Float64Array(steps);
+  const cash = new Float64Array(recordCash ? steps : 0);
   const progressEvery = onProgress ? Math.max(1, Math.floor(steps / 100)) : steps + 1;
   const closeTiming = cfg.fillTiming === 'close';
   const active: LegRun[] = [];
@@ -208,7 +216,7 @@ function runEvent(
       if (closeTiming) run.closeFills(leg, leg.j);
     }
     equity[s] = run.equity();
-    cash[s] = run.ledger.cash;
+    if (recordCash) cash[s] = run.ledger.cash;
     if (s % progressEvery === 0 && onProgress) onProgress(s / steps);
   }
   const ledger = run.ledger;
@@ -217,7 +225,7 @@ function runEvent(
     if (cfg.closeAtEnd) {
       run.closeAll();
       equity[steps - 1] = run.equity();
-      cash[steps - 1] = ledger.cash;
+      if (recordCash) cash[steps - 1] = ledger.cash;
     } else {
       for (const leg of legs) {
         if (leg.book.pos === 0) continue;

@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { type BarSeries } from '@gauntlet/strategies';
+import { CompressionType, compressionRegistry, tableFromIPC } from 'apache-arrow';
+import { decompress as lz4Decompress } from 'lz4js';
 
 /** `../shared` beside the repository root; absent on machines without the test data. */
 export const SHARED_DIR = path.resolve(__dirname, '..', '..', '..', '..', 'shared');
@@ -86,4 +88,40 @@ export function loadPeerReference(): Record<string, PeerRun | PeerSweep> {
     string,
     PeerRun | PeerSweep
   >;
+}
+
+/**
+ * Reads a Feather v2 (Arrow IPC) file with LZ4-compressed record batches, as pandas writes them,
+ * into plain columns (apache-arrow returns timestamps as epoch ms).
+ */
+export function readFeatherColumns(file: string): Record<string, Float64Array> {
+  registerLz4();
+  const table = tableFromIPC(readFileSync(file));
+  const out: Record<string, Float64Array> = {};
+  for (const field of table.schema.fields) {
+    const col = table.getChild(field.name);
+    if (!col) continue;
+    const values = new Float64Array(table.numRows);
+    for (let i = 0; i < table.numRows; i++) {
+      const v: unknown = col.get(i);
+      values[i] = Number(v);
+    }
+    out[field.name] = values;
+  }
+  return out;
+}
+
+let lz4Registered = false;
+function registerLz4(): void {
+  if (lz4Registered) return;
+  compressionRegistry.set(CompressionType.LZ4_FRAME, {
+    decode: (data: Uint8Array) => {
+      // Arrow views the bytes as 8-byte typed arrays in place: hand it an aligned copy.
+      const raw = lz4Decompress(data);
+      const copy = new Uint8Array(raw.length);
+      copy.set(raw);
+      return copy;
+    },
+  });
+  lz4Registered = true;
 }

@@ -2,6 +2,7 @@ import { type MetricsReport, type ParamValues } from '@gauntlet/contracts';
 import { computeMetrics } from '@gauntlet/metrics';
 import {
   type BarSeries,
+  type CrossoverLines,
   type IndicatorCache,
   requireStrategy,
   type StrategyDefinition,
@@ -93,7 +94,7 @@ export function runSweepCells(
 ): SweepCellResult[] {
   const def = requireStrategy(strategyId);
   const cfg = resolveConfig(config);
-  checkBars(bars);
+  checkBars(bars, 'bars', config.funding !== undefined);
   const cache = options.cache ?? new LruIndicatorCache();
   const full = !FAST_KEYS.has(objective);
   const out: SweepCellResult[] = new Array<SweepCellResult>(cells.length);
@@ -137,10 +138,13 @@ function fastCell(
   signals: Int8Array,
   objective: keyof SweepMetrics,
 ): SweepCellResult {
-  (def.vectorized as NonNullable<StrategyDefinition['vectorized']>).signals(bars, params, cache, signals);
+  const form = def.vectorized as NonNullable<StrategyDefinition['vectorized']>;
+  let source: Int8Array | CrossoverLines = signals;
+  if (form.crossover) source = form.crossover(bars, params, cache);
+  else form.signals(bars, params, cache, signals);
   const ledger = new Ledger(cfg, false);
   const leg = ledger.addLeg('default');
-  const k = runSignalKernel(bars, signals, cfg, ledger, leg, cfg.funding, null, null, undefined);
+  const k = runSignalKernel(bars, source, cfg, ledger, leg, cfg.funding, null, null, undefined);
   const t = ledger.tally;
   const pf = cfg.bt ? t.posReturns / t.negReturns : t.grossProfit / t.grossLoss;
   const metrics: SweepMetrics = {

@@ -30,11 +30,14 @@ export interface VolumeParticipation {
 /**
  * Perpetual-futures funding: at each `time` (epoch ms) a position pays
  * `size × markPrice × rate` (longs pay a positive rate, shorts receive it). A payment is applied
- * at the open of the first bar whose time is at or after the funding time, marked at that open.
+ * at the open of the first bar whose time is at or after the funding time, before that bar's
+ * fills, with `mark` as the mark price (or that bar's open when no marks are given).
  */
 export interface FundingSchedule {
   time: Float64Array;
   rate: Float64Array;
+  /** Mark price at each funding time; when absent, the bar's open is the mark. */
+  mark?: Float64Array;
 }
 
 export interface EngineConfig {
@@ -132,7 +135,10 @@ export interface BacktestResult {
   time: Float64Array;
   /** Equity marked to each bar's close, after that bar's fills. */
   equity: Float64Array;
-  /** Cash after each bar. `equity[i] - cash[i]` is the open positions' value. */
+  /**
+   * Cash after each bar, when the input asked for it (`recordCash`); otherwise empty.
+   * `equity[i] - cash[i]` is the open positions' value.
+   */
   cash: Float64Array;
   feesPaid: number;
   fundingPaid: number;
@@ -157,6 +163,8 @@ export interface BacktestInput {
   onProgress?: (fraction: number) => void;
   /** `auto` (default) takes the vectorised kernel when the strategy has one; `event` forces the bar loop. */
   mode?: 'auto' | 'event' | 'vectorized';
+  /** Also record the cash after every bar (`BacktestResult.cash`). Default false. */
+  recordCash?: boolean;
 }
 
 export interface PortfolioLeg {
@@ -173,6 +181,7 @@ export interface PortfolioInput {
   legs: PortfolioLeg[];
   config: EngineConfig;
   onProgress?: (fraction: number) => void;
+  recordCash?: boolean;
 }
 
 export type { OrderSide, OrderType };

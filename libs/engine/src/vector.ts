@@ -1,4 +1,10 @@
-import { type BarSeries, type OrderSide, SIGNAL_EXIT, SIGNAL_LONG } from '@gauntlet/strategies';
+import {
+  type BarSeries,
+  type CrossoverLines,
+  type OrderSide,
+  SIGNAL_EXIT,
+  SIGNAL_LONG,
+} from '@gauntlet/strategies';
 import { type ResolvedConfig } from './config';
 import { fillClose, fillEntry, type FillSite } from './fills';
 import { type LegBook, type Ledger } from './ledger';
@@ -24,7 +30,8 @@ function lowerBound(time: Float64Array, t: number, from: number): number {
 }
 
 /**
- * Executes per-bar signals (`SIGNAL_*`) exactly as the event loop executes the same calls of
+ * Executes per-bar signals (`SIGNAL_*`) — given as an array, or as two lines whose strict
+ * crossovers are the signals — exactly as the event loop executes the same calls of
  * `enterLong` / `enterShort` / `closePosition`, including order ids, funding and liquidation:
  * every fill goes through the same `fillClose` / `fillEntry` / `Ledger` code.
  *
@@ -35,7 +42,7 @@ function lowerBound(time: Float64Array, t: number, from: number): number {
  */
 export function runSignalKernel(
   bars: BarSeries,
-  signals: Int8Array,
+  source: Int8Array | CrossoverLines,
   cfg: ResolvedConfig,
   ledger: Ledger,
   leg: LegBook,
@@ -45,6 +52,12 @@ export function runSignalKernel(
   onProgress: ((fraction: number) => void) | undefined,
 ): KernelStats {
   const n = bars.length;
+  const cross = !(source instanceof Int8Array);
+  const signals = source instanceof Int8Array ? source : new Int8Array(0);
+  const fastL = source instanceof Int8Array ? new Float64Array(0) : source.fast;
+  const slowL = source instanceof Int8Array ? new Float64Array(0) : source.slow;
+  const up = source instanceof Int8Array ? 0 : source.up;
+  const down = source instanceof Int8Array ? 0 : source.down;
   const time = bars.time;
   const open = bars.open;
   const high = bars.high;
@@ -63,6 +76,7 @@ export function runSignalKernel(
   let fIdx = 0;
   const fTime = funding && n > 0 ? funding.time : new Float64Array(0);
   const fRate = funding && n > 0 ? funding.rate : new Float64Array(0);
+  const fMark = funding && n > 0 ? funding.mark : undefined;
   const fN = fTime.length;
   if (n > 0) while (fIdx < fN && (fTime[fIdx] as number) <= (time[0] as number)) fIdx++;
   let fundingBar = fIdx < fN ? lowerBound(time, fTime[fIdx] as number, 0) : n;
@@ -127,7 +141,7 @@ export function runSignalKernel(
       const t = time[i] as number;
       const o = open[i] as number;
       while (fIdx < fN && (fTime[fIdx] as number) <= t) {
-        ledger.payFunding(leg, o, fRate[fIdx] as number);
+        ledger.payFunding(leg, fMark ? (fMark[fIdx] as number) : o, fRate[fIdx] as number);
         fIdx++;
       }
       fundingBar = fIdx < fN ? lowerBound(time, fTime[fIdx] as number, i + 1) : n;
@@ -158,7 +172,15 @@ export function runSignalKernel(
         liqDirty = true;
       }
     }
-    const s = signals[i] as number;
+    let s = 0;
+    if (!cross) s = signals[i] as number;
+    else if (i > 0) {
+      const pf = fastL[i - 1] as number;
+      const ps = slowL[i - 1] as number;
+      const f = fastL[i] as number;
+      const sl = slowL[i] as number;
+      s = pf < ps && f > sl ? up : ps < pf && sl > f ? down : 0;
+    }
     if (s !== 0) {
       if (atClose) {
         exec(s, close[i] as number, i);
@@ -192,7 +214,63 @@ export function runSignalKernel(
     }
     let end = fundingBar < n ? fundingBar : n;
     if (onProgress && nextReport < end) end = nextReport;
-    if (pos === 0) {
+    if (cross) {
+      // The same quiet loops, detecting the crossovers inline (i ≥ 1 here).
+      let pf = fastL[i - 1] as number;
+      let ps = slowL[i - 1] as number;
+      if (pos === 0) {
+        eq = cash + 0;
+        for (; i < end; i++) {
+          const f = fastL[i] as number;
+          const sl = slowL[i] as number;
+          if ((pf < ps && f > sl) || (ps < pf && sl > f)) break;
+          pf = f;
+          ps = sl;
+          if (writeEquity) eqOut[i] = eq;
+          if (writeCash) cashArr[i] = cash;
+        }
+      } else if (pos > 0) {
+        for (; i < end; i++) {
+          const f = fastL[i] as number;
+          const sl = slowL[i] as number;
+          if ((pf < ps && f > sl) || (ps < pf && sl > f) || (low[i] as number) <= liq) break;
+          pf = f;
+          ps = sl;
+          const c = close[i] as number;
+          eq = cash + (c * pos - pos * avg);
+          if (eq > peak) {
+            peak = eq;
+            ddFloor = peak * (1 - maxDd) * (1 + 1e-12);
+          } else if (eq < ddFloor || peak <= 0) {
+            const dd = 1 - eq / peak;
+            if (dd > maxDd) maxDd = dd;
+            ddFloor = peak * (1 - maxDd) * (1 + 1e-12);
+          }
+          if (writeEquity) eqOut[i] = eq;
+          if (writeCash) cashArr[i] = cash;
+        }
+      } else {
+        for (; i < end; i++) {
+          const f = fastL[i] as number;
+          const sl = slowL[i] as number;
+          if ((pf < ps && f > sl) || (ps < pf && sl > f) || (high[i] as number) >= liq) break;
+          pf = f;
+          ps = sl;
+          const c = close[i] as number;
+          eq = cash + (c * pos - pos * avg);
+          if (eq > peak) {
+            peak = eq;
+            ddFloor = peak * (1 - maxDd) * (1 + 1e-12);
+          } else if (eq < ddFloor || peak <= 0) {
+            const dd = 1 - eq / peak;
+            if (dd > maxDd) maxDd = dd;
+            ddFloor = peak * (1 - maxDd) * (1 + 1e-12);
+          }
+          if (writeEquity) eqOut[i] = eq;
+          if (writeCash) cashArr[i] = cash;
+        }
+      }
+    } else if (pos === 0) {
       eq = cash + 0;
       for (; i < end; i++) {
         if (signals[i] !== 0) break;

@@ -237,6 +237,24 @@ export interface IndicatorCache {
  */
 export interface VectorizedForm {
   signals(bars: BarSeries, params: Readonly<ParamValues>, cache: IndicatorCache, out: Int8Array): void;
+  /**
+   * For strategies whose signals are exactly the strict crossovers of two lines: the lines, so
+   * a sweep can detect the crossovers inside the execution loop instead of writing and reading
+   * a signal array. Must agree with `signals` bar for bar (the engine's tests check it).
+   */
+  crossover?(bars: BarSeries, params: Readonly<ParamValues>, cache: IndicatorCache): CrossoverLines;
+}
+
+/**
+ * Signals defined by two lines: `up` at bar i when `fast[i-1] < slow[i-1]` and
+ * `fast[i] > slow[i]`; `down` when `slow[i-1] < fast[i-1]` and `slow[i] > fast[i]`
+ * (NaN never crosses); `SIGNAL_NONE` otherwise.
+ */
+export interface CrossoverLines {
+  fast: Float64Array;
+  slow: Float64Array;
+  up: number;
+  down: number;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -95,7 +95,9 @@ function fusedSignals(
   let prev = NaN;
   let pf = NaN;
   let ps = NaN;
-  for (let i = start; i < n; i++) {
+  // Warm-up: until both windows are full.
+  const full = Math.min(n, start + Math.max(nf, ns));
+  for (let i = start; i < full; i++) {
     const k = i - start;
     if (k >= nf) {
       const old = close[i - nf] as number;
@@ -143,6 +145,50 @@ function fusedSignals(
       else if (negS === ns && s > 0) s = 0;
     }
     out[i] = pf < ps && f > s ? SIGNAL_LONG : ps < pf && s > f ? down : SIGNAL_NONE;
+    pf = f;
+    ps = s;
+  }
+  // Both windows full: the same steps without the warm-up branches.
+  for (let i = full; i < n; i++) {
+    const oldF = close[i - nf] as number;
+    const oldS = close[i - ns] as number;
+    const x = close[i] as number;
+    let y = -oldF - remF;
+    let t = sumF + y;
+    remF = t - sumF - y;
+    sumF = t;
+    let y2 = -oldS - remS;
+    let t2 = sumS + y2;
+    remS = t2 - sumS - y2;
+    sumS = t2;
+    y = x - addF;
+    t = sumF + y;
+    addF = t - sumF - y;
+    sumF = t;
+    y2 = x - addS;
+    t2 = sumS + y2;
+    addS = t2 - sumS - y2;
+    sumS = t2;
+    if (!(x > 0 && oldF > 0 && oldS > 0)) {
+      if (signBit(oldF)) negF--;
+      if (signBit(oldS)) negS--;
+      if (signBit(x)) {
+        negF++;
+        negS++;
+      }
+    }
+    if (x === prev) run++;
+    else run = 1;
+    prev = x;
+    let f = sumF / nf;
+    if (run >= nf) f = x;
+    else if (negF === 0 ? f < 0 : negF === nf && f > 0) f = 0;
+    let s = sumS / ns;
+    if (run >= ns) s = x;
+    else if (negS === 0 ? s < 0 : negS === ns && s > 0) s = 0;
+    if (pf < ps && f > s) out[i] = SIGNAL_LONG;
+    else if (ps < pf && s > f) out[i] = down;
+    else out[i] = SIGNAL_NONE;
     pf = f;
     ps = s;
   }
@@ -208,6 +254,14 @@ export const smaCrossover: StrategyDefinition = {
     ],
   },
   create: (params) => new SmaCrossover(params),
-  vectorized: { signals: smaSignals },
+  vectorized: {
+    signals: smaSignals,
+    crossover: (bars, params, cache) => ({
+      fast: cache.get(smaKey(params['fast'] as number), () => sma(bars.close, params['fast'] as number)),
+      slow: cache.get(smaKey(params['slow'] as number), () => sma(bars.close, params['slow'] as number)),
+      up: SIGNAL_LONG,
+      down: params['direction'] === 'long-only' ? SIGNAL_EXIT : SIGNAL_SHORT,
+    }),
+  },
   warmupBars: (params) => (params['slow'] as number) - 1,
 };

@@ -228,8 +228,8 @@ export async function ensureTemporal(config, log) {
         `${t.address} is in use but is not a healthy Temporal server: ${last.detail}`,
         {
           hint: 'Stop whatever holds the port, or set TEMPORAL_ADDRESS / TEMPORAL_UI_URL to free ports.',
-          logFile: t.logFile,
-          logTail: tailFile(t.logFile),
+          // Our own log only says something when the port holder is the server this folder started.
+          ...(runningPid(config) ? { logFile: t.logFile, logTail: tailFile(t.logFile) } : {}),
         },
       );
     }

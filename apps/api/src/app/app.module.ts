@@ -11,6 +11,8 @@ import { AuthGuard } from './auth/auth.guard';
 import { AuthService } from './auth/auth.service';
 import { BacktestsController } from './backtests/backtests.controller';
 import { BacktestsService } from './backtests/backtests.service';
+import { BarsController } from './bars/bars.controller';
+import { BarsService } from './bars/bars.service';
 import { ApiExceptionFilter } from './common/exception.filter';
 import { HealthController } from './health/health.controller';
 import { InstrumentsController } from './instruments/instruments.controller';
@@ -42,12 +44,14 @@ import { UsersService } from './users/users.service';
     BacktestsController,
     StrategiesController,
     InstrumentsController,
+    BarsController,
   ],
   providers: [
     AuthService,
     UsersService,
     JobsService,
     BacktestsService,
+    BarsService,
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_FILTER, useClass: ApiExceptionFilter },
   ],

@@ -48,6 +48,12 @@ describe('planSweep', () => {
     expect(() => planSweep(sma, grid, {}, constraints)).toThrow(message);
   });
 
+  it('refuses a grid the constraints empty entirely', () => {
+    expect(() => planSweep(sma, ['fast=30:40:10', 'slow=10:20:10'], {}, [])).toThrow(
+      '--grid: every one of the 4 combinations is excluded by the constraints',
+    );
+  });
+
   it('refuses a parameter that is both swept and fixed', () => {
     expect(() => planSweep(sma, ['fast=5:10:5'], { fast: 3 }, [])).toThrow(
       '--grid fast: also given as --param fast',

@@ -192,6 +192,11 @@ export function planSweep(
       cells.push(combo);
     }
   }
+  if (cells.length === 0) {
+    throw new UsageError(
+      `--grid: every one of the ${gridSize(axes)} combinations is excluded by the constraints`,
+    );
+  }
   return { axes, cells, excludedByConstraint, excludedByStrategy };
 }
 

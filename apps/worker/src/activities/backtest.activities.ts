@@ -8,7 +8,6 @@ import {
   JobEntity,
 } from '@gauntlet/db';
 import { type TradeRecord } from '@gauntlet/engine';
-import { computeMetrics } from '@gauntlet/metrics';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { type DataSource } from 'typeorm';
@@ -89,7 +88,7 @@ export function createBacktestActivities(deps: BacktestActivityDeps): BacktestAc
 
       const abort = new AbortController();
       void ctx.cancelled.catch(() => abort.abort());
-      const result = await runner.runBacktest(
+      const { result, report: metrics } = await runner.runBacktest(
         {
           bars: series,
           strategyId: input.strategy,
@@ -100,18 +99,7 @@ export function createBacktestActivities(deps: BacktestActivityDeps): BacktestAc
         { onProgress: (f) => report(0.1 + f * 0.8, 'running the engine'), signal: abort.signal },
       );
 
-      report(0.92, 'computing metrics');
-      const metrics = computeMetrics({
-        time: result.time,
-        equity: result.equity,
-        trades: result.trades,
-        openTrades: result.openTrades,
-        close: series.close,
-        firstTradingBar: result.warmupBars,
-        feesPaid: result.feesPaid,
-        fundingPaid: result.fundingPaid,
-        convention: input.semantics,
-      });
+      report(0.92, 'storing results');
       const trades = result.trades.map(toTradeDto);
       await dataSource
         .createQueryBuilder()

@@ -1,6 +1,7 @@
-import { type BarColumns } from '@gauntlet/db';
-import { type BacktestResult, type EngineConfig } from '@gauntlet/engine';
+import { type BacktestOutcome } from '@gauntlet/compute';
 import { type ParamValues } from '@gauntlet/contracts';
+import { type BarColumns } from '@gauntlet/db';
+import { type EngineConfig } from '@gauntlet/engine';
 
 export interface EngineJob {
   bars: BarColumns;
@@ -10,11 +11,14 @@ export interface EngineJob {
   instrument: string;
 }
 
-/** Runs the engine off the event loop, so activity heartbeats keep flowing during long runs. */
+/**
+ * Runs the engine off the event loop, so activity heartbeats keep flowing during long runs.
+ * The outcome carries the metrics report, computed in the same thread.
+ */
 export interface EngineRunner {
   runBacktest(
     job: EngineJob,
     options: { onProgress: (fraction: number) => void; signal: AbortSignal },
-  ): Promise<BacktestResult>;
+  ): Promise<Required<BacktestOutcome>>;
   close(): Promise<void>;
 }

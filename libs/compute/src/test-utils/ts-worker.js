@@ -1,7 +1,6 @@
 // Thread entry for tests that run from TypeScript sources: production threads load the compiled
 // compute.worker.js from dist/, but Jest has no build, so this file transpiles the TypeScript
 // sources with SWC as they are required and resolves the @gauntlet/* path aliases.
-/* eslint-disable @typescript-eslint/no-require-imports */
 const fs = require('node:fs');
 const path = require('node:path');
 const Module = require('node:module');

@@ -180,6 +180,17 @@ describe('generateSyntheticBars', () => {
     expect(Math.abs(autocorrelation(r, 1))).toBeLessThan(0.05);
   });
 
+  it('produces jumps: moves beyond 2 % in a minute are common only when jumps are on', () => {
+    const movesBeyond2Percent = (jumpsPerDay: number): number => {
+      const r = logReturns(generateSyntheticSeries({ ...twoWeeks, jumpsPerDay, jumpScale: 0.02 }));
+      return r.filter((x) => Math.abs(x) > 0.02).length;
+    };
+    // At 0.55 annual volatility a minute's standard deviation is ~0.08 %: 2 % is 25 of them.
+    // Ten jumps a day at a 2 % scale: ~140 jumps in two weeks, P(|T₄| > 1) ≈ 0.37 of them beyond 2 %.
+    expect(movesBeyond2Percent(0)).toBeLessThanOrEqual(2);
+    expect(movesBeyond2Percent(10)).toBeGreaterThanOrEqual(20);
+  });
+
   it('realises roughly the requested annual volatility over a year', () => {
     for (const annualVol of [0.3, 0.8]) {
       const r = logReturns(

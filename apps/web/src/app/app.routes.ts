@@ -1,0 +1,34 @@
+import { type Routes } from '@angular/router';
+import { authGuard } from './core/auth.guard';
+
+export const routes: Routes = [
+  { path: '', pathMatch: 'full', redirectTo: 'jobs' },
+  {
+    path: 'login',
+    title: 'Sign in · Gauntlet',
+    loadComponent: () => import('./pages/login.page').then((m) => m.LoginPage),
+  },
+  {
+    path: 'jobs',
+    title: 'Jobs · Gauntlet',
+    canActivate: [authGuard],
+    loadComponent: () => import('./pages/jobs.page').then((m) => m.JobsPage),
+  },
+  {
+    path: 'backtests/new',
+    title: 'New backtest · Gauntlet',
+    canActivate: [authGuard],
+    loadComponent: () => import('./pages/new-backtest.page').then((m) => m.NewBacktestPage),
+  },
+  {
+    path: 'backtests/:id',
+    title: 'Backtest report · Gauntlet',
+    canActivate: [authGuard],
+    loadComponent: () => import('./pages/backtest-report.page').then((m) => m.BacktestReportPage),
+  },
+  {
+    path: '**',
+    title: 'Not found · Gauntlet',
+    loadComponent: () => import('./pages/not-found.page').then((m) => m.NotFoundPage),
+  },
+];

@@ -1,0 +1,25 @@
+import { ComputePool } from '@gauntlet/compute';
+import { type EngineRunner } from './activities/engine-runner';
+
+/** The worker's engine threads: `@gauntlet/compute`'s pool, `threads` of them (0 = one per core). */
+export function createEngineRunner(threads: number): EngineRunner {
+  const pool = new ComputePool(threads > 0 ? { size: threads } : {});
+  return {
+    async runBacktest(job, { onProgress, signal }) {
+      const outcome = await pool.runBacktest(
+        job.bars,
+        {
+          strategyId: job.strategyId,
+          params: job.params,
+          config: job.config,
+          instrument: job.instrument,
+          report: true,
+        },
+        { signal, onProgress: ({ done, total }) => onProgress(total > 0 ? done / total : 0) },
+      );
+      if (!outcome.report) throw new Error('the compute pool returned no metrics report');
+      return { result: outcome.result, report: outcome.report };
+    },
+    close: () => pool.close(),
+  };
+}
