@@ -254,6 +254,27 @@ describe('backtest job end to end', () => {
     expect(again.status).toBe(409);
   });
 
+  it('audits state-changing requests: who, what, status — no bodies, no query strings', async () => {
+    const pool = new Pool({ connectionString: stack.databaseUrl, options: `-c search_path=${stack.schema}` });
+    const { rows } = await pool.query<{
+      user_id: string | null;
+      method: string;
+      path: string;
+      status: number;
+    }>(`SELECT user_id, method, path, status FROM audit_log ORDER BY id`);
+    const users = await pool.query<{ id: string; email: string }>(`SELECT id, email FROM users`);
+    await pool.end();
+    const aliceId = users.rows.find((u) => u.email === USERS.alice.email)?.id;
+    expect(rows).toContainEqual({ user_id: aliceId, method: 'POST', path: '/api/backtests', status: 202 });
+    expect(rows).toContainEqual({ user_id: null, method: 'POST', path: '/api/backtests', status: 401 });
+    // the second cancel of the cancelled job, earlier in this suite
+    expect(
+      rows.filter((r) => r.user_id === aliceId && r.path.endsWith('/cancel')).map((r) => r.status),
+    ).toEqual([202, 409]);
+    expect(rows.some((r) => r.method === 'GET')).toBe(false);
+    expect(rows.every((r) => !r.path.includes('?'))).toBe(true);
+  });
+
   it('keeps answering when Temporal is unreachable: 503 for starts, health degraded', async () => {
     // A second API pointed at a dead Temporal address: it must start, report, and refuse cleanly.
     const { spawn } = await import('node:child_process');

@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { type GauntletConfig } from '@gauntlet/config';
@@ -13,6 +13,7 @@ import { BacktestsController } from './backtests/backtests.controller';
 import { BacktestsService } from './backtests/backtests.service';
 import { BarsController } from './bars/bars.controller';
 import { BarsService } from './bars/bars.service';
+import { AuditMiddleware } from './common/audit.middleware';
 import { ApiExceptionFilter } from './common/exception.filter';
 import { HealthController } from './health/health.controller';
 import { InstrumentsController } from './instruments/instruments.controller';
@@ -56,4 +57,8 @@ import { UsersService } from './users/users.service';
     { provide: APP_FILTER, useClass: ApiExceptionFilter },
   ],
 })
-export class AppModule {}
+export class AppModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(AuditMiddleware).forRoutes('{*path}');
+  }
+}
