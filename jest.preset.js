@@ -24,6 +24,7 @@ module.exports = {
       },
     ],
   },
-  testPathIgnorePatterns: ['/node_modules/', '/dist/', '/apps/web/', '/libs/ui/'],
+  // libs/ui's pure helpers (e.g. chart decimation) are unit-tested here; Angular components are not.
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '/apps/web/'],
   modulePathIgnorePatterns: ['<rootDir>/dist/'],
 };

@@ -30,6 +30,14 @@ if (
   existsSync(join(root, 'apps/web/project.json')) &&
   existsSync(join(root, 'test/browser/jest.config.js'))
 ) {
+  // The browser test drives the production web build; rebuild it so it matches the sources.
+  step('Building the web app');
+  const web = spawnSync(join(root, 'node_modules/.bin/ng'), ['build', 'web'], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, NG_CLI_ANALYTICS: 'false' },
+  });
+  if (web.status !== 0) process.exit(web.status ?? 1);
   suites.push(['browser', ['jest', '-c', 'test/browser/jest.config.js', '--ci']]);
 }
 

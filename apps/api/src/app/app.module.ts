@@ -18,6 +18,7 @@ import { ApiExceptionFilter } from './common/exception.filter';
 import { HealthController } from './health/health.controller';
 import { InstrumentsController } from './instruments/instruments.controller';
 import { JobsController } from './jobs/jobs.controller';
+import { JobLauncher } from './jobs/job-launcher.service';
 import { JobsService } from './jobs/jobs.service';
 import { StrategiesController } from './strategies/strategies.controller';
 import { UsersController } from './users/users.controller';
@@ -51,6 +52,7 @@ import { UsersService } from './users/users.service';
     AuthService,
     UsersService,
     JobsService,
+    JobLauncher,
     BacktestsService,
     BarsService,
     { provide: APP_GUARD, useClass: AuthGuard },

@@ -1,7 +1,8 @@
-import { ChangeDetectionStrategy, Component, computed, input, output } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, input, output, signal } from '@angular/core';
 import { type EChartsCoreOption } from 'echarts/core';
 import { NgxEchartsDirective } from 'ngx-echarts';
 import { AXIS_STYLE, CHART_COLORS, TOOLTIP_STYLE } from './chart-theme';
+import { extremaIndices, lowerBound } from './decimate';
 
 /** An equity curve as columns: epoch-ms times, equity, and drawdown in percent (<= 0). */
 export interface EquitySeries {
@@ -10,17 +11,48 @@ export interface EquitySeries {
   drawdownPct: Float64Array;
 }
 
-/** Interleaves two columns into the [x, y] pairs ECharts reads for a time axis. */
-export function toPairs(x: Float64Array, y: Float64Array): [number, number][] {
-  const n = Math.min(x.length, y.length);
-  const out = new Array<[number, number]>(n);
-  for (let i = 0; i < n; i++) out[i] = [x[i] as number, y[i] as number];
+/** Points per screen: about two per pixel column of a wide chart. */
+const BUCKETS = 1500;
+
+/** [x, y] pairs of the chosen rows, the shape ECharts reads for a time axis. */
+function pairs(x: Float64Array, y: Float64Array, rows: Int32Array): [number, number][] {
+  const out = new Array<[number, number]>(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i] as number;
+    out[i] = [x[r] as number, y[r] as number];
+  }
   return out;
 }
 
 /**
- * Equity above, drawdown below, one shared zoom. Both lines use LTTB sampling so a year of
- * one-minute points is drawn from a few thousand representative ones at any zoom level.
+ * The rows to draw for a zoom window [from, to] (epoch ms): the coarse overview outside it and
+ * a fine selection inside it, so the axis keeps its full extent and the zoom slider stays put.
+ */
+export function equityRows(s: EquitySeries, window: [number, number] | null): Int32Array {
+  const n = s.time.length;
+  const overview = extremaIndices(s.equity, s.drawdownPct, 0, n, BUCKETS);
+  if (!window) return overview;
+  const lo = Math.max(0, lowerBound(s.time, window[0]) - 1);
+  const hi = Math.min(n, lowerBound(s.time, window[1]) + 1);
+  const fine = extremaIndices(s.equity, s.drawdownPct, lo, hi, BUCKETS);
+  const out = new Int32Array(overview.length + fine.length);
+  let k = 0;
+  for (const r of overview) if (r < lo) out[k++] = r;
+  for (const r of fine) out[k++] = r;
+  for (const r of overview) if (r >= hi) out[k++] = r;
+  return out.subarray(0, k);
+}
+
+interface DataZoomEvent {
+  start?: number;
+  end?: number;
+  batch?: { start?: number; end?: number }[];
+}
+
+/**
+ * Equity above, drawdown below, one shared zoom. ECharts never sees the whole series: it gets
+ * the extremes of ~1,500 buckets of the visible window, recomputed from the typed arrays on
+ * every zoom (a few milliseconds for a year of one-minute points).
  */
 @Component({
   selector: 'g-equity-chart',
@@ -40,17 +72,27 @@ export class EquityChartComponent {
   /** Emitted each time ECharts finishes drawing (first paint, and after every zoom). */
   readonly finished = output<void>();
   readonly height = input(360);
+  protected readonly detail = signal<EChartsCoreOption | null>(null);
+
+  protected onZoom(event: unknown): void {
+    const e = event as DataZoomEvent;
+    const start = e.batch?.[0]?.start ?? e.start;
+    const end = e.batch?.[0]?.end ?? e.end;
+    const s = this.series();
+    const n = s.time.length;
+    if (start === undefined || end === undefined || n === 0) return;
+    const t0 = s.time[0] as number;
+    const span = (s.time[n - 1] as number) - t0;
+    const rows = equityRows(s, [t0 + (span * start) / 100, t0 + (span * end) / 100]);
+    this.detail.set({
+      series: [{ data: pairs(s.time, s.equity, rows) }, { data: pairs(s.time, s.drawdownPct, rows) }],
+    });
+  }
 
   protected readonly options = computed<EChartsCoreOption>(() => {
     const s = this.series();
-    const common = {
-      type: 'line',
-      showSymbol: false,
-      sampling: 'lttb',
-      large: true,
-      animation: false,
-      progressive: 0,
-    };
+    const rows = equityRows(s, null);
+    const common = { type: 'line', showSymbol: false, animation: false };
     return {
       animation: false,
       backgroundColor: 'transparent',
@@ -107,7 +149,7 @@ export class EquityChartComponent {
           yAxisIndex: 0,
           lineStyle: { width: 1.2, color: CHART_COLORS.accent },
           itemStyle: { color: CHART_COLORS.accent },
-          data: toPairs(s.time, s.equity),
+          data: pairs(s.time, s.equity, rows),
         },
         {
           ...common,
@@ -117,7 +159,7 @@ export class EquityChartComponent {
           lineStyle: { width: 1, color: CHART_COLORS.drawdown },
           itemStyle: { color: CHART_COLORS.drawdown },
           areaStyle: { color: 'rgba(239, 83, 80, 0.25)' },
-          data: toPairs(s.time, s.drawdownPct),
+          data: pairs(s.time, s.drawdownPct, rows),
         },
       ],
     };

@@ -1,36 +1,29 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { type GauntletConfig, taskQueue } from '@gauntlet/config';
+import { Injectable } from '@nestjs/common';
 import {
   type BacktestReportDto,
   type BacktestRequest,
-  type BacktestWorkflowInput,
   type FieldError,
   type JobDto,
   WORKFLOW_TYPES,
 } from '@gauntlet/contracts';
-import { BacktestResultEntity, decodeTrades, InstrumentEntity, JobEntity } from '@gauntlet/db';
+import { BacktestResultEntity, decodeTrades, InstrumentEntity, type JobEntity } from '@gauntlet/db';
 import { ENGINE_VERSION } from '@gauntlet/engine';
 import { resolveParams, validateParams } from '@gauntlet/strategies';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { CONFIG } from '../../services/config/config.module';
 import { DatabaseService } from '../../services/database/database.service';
-import { TemporalService } from '../../services/temporal/temporal.service';
 import { type AuthUser } from '../auth/auth.types';
 import { DomainError, ErrorCode, notFound, validationError } from '../common/errors';
-import { canonicalBacktestInput, deriveJobId } from '../jobs/job-identity';
+import { canonicalBacktestInput } from '../jobs/job-identity';
+import { JobLauncher } from '../jobs/job-launcher.service';
 import { JobsService } from '../jobs/jobs.service';
 
 const MAX_RANGE_MS = 5 * 366 * 86_400_000;
 
 @Injectable()
 export class BacktestsService {
-  private readonly logger = new Logger(BacktestsService.name);
-
   constructor(
     private readonly db: DatabaseService,
-    private readonly temporal: TemporalService,
     private readonly jobs: JobsService,
-    @Inject(CONFIG) private readonly config: GauntletConfig,
+    private readonly launcher: JobLauncher,
   ) {}
 
   /** Validates, canonicalises, and starts (or finds) the job. Returns it and whether it is new. */
@@ -53,70 +46,31 @@ export class BacktestsService {
     if (errors.length > 0 || !instrument) throw validationError(errors);
 
     const input = canonicalBacktestInput(req, resolveParams(req.strategy, req.params));
-    const id = deriveJobId({
+    return this.launcher.launch({
       kind: 'backtest',
-      ownerId: user.id,
+      owner: user,
       input,
       dataVersion: instrument.dataVersion,
       engineVersion: ENGINE_VERSION,
+      title: `${input.strategy} ${input.instrument} ${input.timeframe}`,
+      workflowType: WORKFLOW_TYPES.backtest,
     });
-    const repo = this.db.ds.getRepository(JobEntity);
-    const inserted = await repo
-      .createQueryBuilder()
-      .insert()
-      .values({
-        id,
-        kind: 'backtest',
-        ownerId: user.id,
-        status: 'queued',
-        progress: 0,
-        title: `${input.strategy} ${input.instrument} ${input.timeframe}`,
-        input: input as never,
-        dataVersion: instrument.dataVersion,
-        engineVersion: ENGINE_VERSION,
-        workflowId: id,
-        error: null,
-        startedAt: null,
-        finishedAt: null,
-      })
-      .orIgnore()
-      .execute();
-    const created = (inserted.raw as unknown[]).length > 0;
-    const job = await repo.findOneByOrFail({ id });
-    if (job.status === 'queued') await this.startWorkflow(job, created);
-    return { job: this.jobs.toDto(job), created };
   }
 
-  private async startWorkflow(job: JobEntity, created: boolean): Promise<void> {
-    try {
-      const client = await this.temporal.require();
-      const args: [BacktestWorkflowInput] = [{ jobId: job.id }];
-      await client.workflow.start(WORKFLOW_TYPES.backtest, {
-        workflowId: job.workflowId,
-        taskQueue: taskQueue(this.config, 'research'),
-        args,
-        memo: { ownerId: job.ownerId, title: job.title },
-      });
-    } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) return;
-      // Without a workflow the job would sit queued forever; remove what this call created.
-      if (created) await this.db.ds.getRepository(JobEntity).delete({ id: job.id, status: 'queued' });
-      this.logger.warn(`could not start workflow for ${job.id}: ${(err as Error).message}`);
-      if (err instanceof DomainError) throw err;
-      throw new DomainError(
-        ErrorCode.ServiceUnavailable,
-        `Temporal is unavailable: ${(err as Error).message}`,
-      );
-    }
-  }
-
-  private async result(
+  /**
+   * Reads only the named result columns: the equity blob of a year of 1-minute bars is ~12 MB,
+   * and the report must not pay for it (nor the equity stream for the trades).
+   */
+  private async result<K extends keyof BacktestResultEntity>(
     user: AuthUser,
     id: string,
-  ): Promise<{ job: JobEntity; result: BacktestResultEntity }> {
+    columns: K[],
+  ): Promise<{ job: JobEntity; result: Pick<BacktestResultEntity, K> }> {
     const job = await this.jobs.findVisible(user, id);
     if (job.kind !== 'backtest') throw notFound('Backtest', id);
-    const result = await this.db.ds.getRepository(BacktestResultEntity).findOneBy({ jobId: id });
+    const result = await this.db.ds
+      .getRepository(BacktestResultEntity)
+      .findOne({ where: { jobId: id }, select: ['jobId', ...columns] });
     if (!result) {
       throw new DomainError(ErrorCode.NotFound, `Backtest ${id} has no report yet (job is ${job.status})`);
     }
@@ -124,7 +78,7 @@ export class BacktestsService {
   }
 
   async report(user: AuthUser, id: string): Promise<BacktestReportDto> {
-    const { job, result } = await this.result(user, id);
+    const { job, result } = await this.result(user, id, ['metrics', 'tradesArrow']);
     const input = job.input as unknown as BacktestRequest;
     return {
       jobId: job.id,
@@ -138,6 +92,6 @@ export class BacktestsService {
   }
 
   async equity(user: AuthUser, id: string): Promise<Buffer> {
-    return (await this.result(user, id)).result.equityArrow;
+    return (await this.result(user, id, ['equityArrow'])).result.equityArrow;
   }
 }

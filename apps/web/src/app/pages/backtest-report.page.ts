@@ -136,13 +136,9 @@ function headline(m: MetricsReport): Headline[] {
           <h2>Price and trades</h2>
           <label class="muted">
             Candles
-            <select
-              [value]="candleTf()"
-              (change)="setCandleTf($any($event.target).value)"
-              data-testid="candle-tf"
-            >
+            <select (change)="setCandleTf($any($event.target).value)" data-testid="candle-tf">
               @for (t of timeframes; track t) {
-                <option [value]="t">{{ t }}</option>
+                <option [value]="t" [selected]="t === candleTf()">{{ t }}</option>
               }
             </select>
           </label>
@@ -155,16 +151,14 @@ function headline(m: MetricsReport): Headline[] {
           <div class="placeholder">Loading candles…</div>
         }
       </section>
-      <div class="two-col">
-        <section class="panel">
-          <h2>Trades</h2>
-          <g-trade-table [trades]="r.trades" />
-        </section>
-        <section class="panel">
-          <h2>Monthly returns (%)</h2>
-          <g-monthly-returns [monthly]="r.metrics.monthlyReturns" [yearly]="r.metrics.yearlyReturns" />
-        </section>
-      </div>
+      <section class="panel">
+        <h2>Monthly returns (%)</h2>
+        <g-monthly-returns [monthly]="r.metrics.monthlyReturns" [yearly]="r.metrics.yearlyReturns" />
+      </section>
+      <section class="panel">
+        <h2>Trades</h2>
+        <g-trade-table [trades]="r.trades" />
+      </section>
     } @else {
       <p class="muted">Loading report…</p>
     }

@@ -44,7 +44,7 @@ const REFRESH_MS = 15_000;
         >
           <option value="">all</option>
           @for (k of kinds; track k) {
-            <option [value]="k">{{ k }}</option>
+            <option [value]="k" [selected]="k === kind()">{{ k }}</option>
           }
         </select>
       </label>
@@ -57,7 +57,7 @@ const REFRESH_MS = 15_000;
         >
           <option value="">all</option>
           @for (s of statuses; track s) {
-            <option [value]="s">{{ s }}</option>
+            <option [value]="s" [selected]="s === status()">{{ s }}</option>
           }
         </select>
       </label>
