@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { ComputePool } from '@gauntlet/compute';
 import { type ParamValues } from '@gauntlet/contracts';
 import { type BarSeries, runBacktest, runSweepCells } from '@gauntlet/engine';
 import { type BarContext, type EventStrategy, type StrategyDefinition } from '@gauntlet/strategies';
@@ -223,38 +223,25 @@ function referenceSweepCell(
   return equity;
 }
 
-interface WorkerJob {
-  bars: BarSeries;
-  cells: ParamValues[];
-}
-
-function workerMain(): void {
-  const job = workerData as WorkerJob;
-  const bars = job.bars;
-  const t0 = performance.now();
-  const results = runSweepCells(bars, 'sma-crossover', job.cells, {
-    initialCash: 10_000,
-    commission: 0.0002,
-  });
-  const ms = performance.now() - t0;
-  let best = -Infinity;
-  for (const r of results) if ((r.objective ?? -Infinity) > best) best = r.objective ?? -Infinity;
-  parentPort?.postMessage({ ms, best, count: results.length });
-}
-
-function runWorker(job: WorkerJob): Promise<{ ms: number; best: number; count: number }> {
-  return new Promise((resolve, reject) => {
-    const w = new Worker(__filename, { workerData: job });
-    w.once('message', (m: { ms: number; best: number; count: number }) => resolve(m));
-    w.once('error', reject);
-    w.once('exit', (code) => {
-      if (code !== 0) reject(new Error(`worker exited with ${code}`));
-    });
-  });
-}
-
 async function main(): Promise<void> {
-  note(`node ${process.version}, ${os.cpus().length} cpus (${os.cpus()[0]?.model ?? 'unknown'})`);
+  note(
+    `node ${process.version}, ${os.cpus().length} cpus (${os.cpus()[0]?.model ?? 'unknown'}), load ${os.loadavg()[0]?.toFixed(2)}`,
+  );
+  {
+    // A yardstick for the machine's state: a plain sum is about 1 ns per element on an idle core.
+    const xs = syntheticBars(1_000_000, SEED, false).close;
+    const times: number[] = [];
+    for (let rep = 0; rep < 9; rep++) {
+      const t0 = performance.now();
+      let acc = 0;
+      for (let i = 0; i < xs.length; i++) acc += xs[i] as number;
+      times.push(performance.now() - t0);
+      if (acc === -1) note('unreachable');
+    }
+    note(
+      `yardstick: plain Float64Array sum at ${((median(times) * 1e6) / xs.length).toFixed(2)} ns per element`,
+    );
+  }
 
   // single.sma-crossover: the vectorised path end to end (indicators, signals, kernel, equity).
   {
@@ -315,22 +302,24 @@ async function main(): Promise<void> {
     note('EURUSD.csv not found under ../shared/data; sweep.eurusd75.ms skipped');
   }
 
-  // sweep.large: 1,000 combinations over 1,000,000 bars, split across worker threads.
+  // sweep.large: 1,000 combinations over 1,000,000 bars on the compute pool (one thread per core).
   {
     const bars = syntheticBars(LARGE_BARS, SEED + 2, true);
     const cells = largeGrid();
     const threads = Math.max(1, Math.min(2, os.cpus().length));
-    // Split by fast window so each worker keeps its own indicator working set small.
-    const fasts = [...new Set(cells.map((c) => c['fast'] as number))];
-    const parts: ParamValues[][] = Array.from({ length: threads }, () => []);
-    for (const c of cells) parts[fasts.indexOf(c['fast'] as number) % threads]?.push(c);
+    const pool = new ComputePool({ size: threads });
+    await pool.ready();
+    const handle = pool.shareBars(bars);
+    const config = { initialCash: 10_000, commission: 0.0002 };
     const t0 = performance.now();
-    const outs = await Promise.all(parts.map((p) => runWorker({ bars, cells: p })));
+    const results = await pool.runSweep(handle, { strategyId: 'sma-crossover', cells, config });
     const wall = (performance.now() - t0) / 1000;
+    await pool.close();
     const evals = cells.length * LARGE_BARS;
+    const best = results.reduce((a, r) => Math.max(a, r.objective ?? -Infinity), -Infinity);
     note(
       `large: ${cells.length} cells x ${LARGE_BARS} bars on ${threads} threads in ${wall.toFixed(2)} s ` +
-        `(workers ${outs.map((o) => (o.ms / 1000).toFixed(2)).join(', ')} s, incl. worker start-up)`,
+        `(threads started and bars shared before the clock; best equity ${best.toFixed(2)})`,
     );
     const perCore = evals / wall / threads;
     emit('sweep.large.barEvalsPerSecPerCore', perCore, 'bar-evals/s');
@@ -351,11 +340,7 @@ async function main(): Promise<void> {
   }
 }
 
-if (isMainThread) {
-  main().catch((e: unknown) => {
-    process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exit(1);
-  });
-} else {
-  workerMain();
-}
+main().catch((e: unknown) => {
+  process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exit(1);
+});

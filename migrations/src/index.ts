@@ -1,6 +1,17 @@
 import { type MigrationInterface } from 'typeorm';
 import { InitialSchema1795305600000 } from './1795305600000-initial-schema';
 import { AuditLog1795305700000 } from './1795305700000-audit-log';
+import { SweepResults1795392000000 } from './1795392000000-sweep-results';
+import { MarketData1795478400000 } from './1795478400000-market-data';
+import { MonteCarloResults1795564800000 } from './1795564800000-monte-carlo-results';
+import { WalkForward1795651200000 } from './1795651200000-walk-forward';
 
 /** Every migration, oldest first. New migrations are appended here. */
-export const MIGRATIONS: Array<new () => MigrationInterface> = [InitialSchema1795305600000, AuditLog1795305700000];
+export const MIGRATIONS: Array<new () => MigrationInterface> = [
+  InitialSchema1795305600000,
+  AuditLog1795305700000,
+  SweepResults1795392000000,
+  MarketData1795478400000,
+  MonteCarloResults1795564800000,
+  WalkForward1795651200000,
+];

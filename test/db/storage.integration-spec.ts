@@ -79,7 +79,16 @@ describe('storage', () => {
   it('applies every migration, reverts every one, and applies them again', async () => {
     await migrate('up');
     expect(await tables()).toEqual(
-      expect.arrayContaining(['api_keys', 'audit_log', 'backtest_results', 'bars', 'instruments', 'jobs', 'migrations', 'users']),
+      expect.arrayContaining([
+        'api_keys',
+        'audit_log',
+        'backtest_results',
+        'bars',
+        'instruments',
+        'jobs',
+        'migrations',
+        'users',
+      ]),
     );
     await migrate('down');
     expect(await tables()).toEqual(['migrations']);

@@ -1,2 +1,5 @@
 // The worker bundles this file: every workflow the research task queue runs is exported here.
 export { backtestWorkflow, progressQuery } from './backtest.workflow';
+export { monteCarloProgressQuery, monteCarloWorkflow } from './monte-carlo.workflow';
+export { sweepProgressQuery, sweepWorkflow } from './sweep.workflow';
+export { walkForwardProgressQuery, walkForwardWorkflow } from './walk-forward.workflow';

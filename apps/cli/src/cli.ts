@@ -1,6 +1,7 @@
 import { ComputeWorkerScriptError } from '@gauntlet/compute';
 import { DataError, EXIT_DATA, EXIT_OK, EXIT_USAGE, UsageError } from './args';
 import { BACKTEST_HELP, backtestCommand } from './commands/backtest';
+import { DATA_HELP, dataCommand } from './commands/data';
 import { STRATEGIES_HELP, strategiesCommand } from './commands/strategies';
 import { SWEEP_HELP, sweepCommand } from './commands/sweep';
 import { type CliDeps, type CliIo, defaultDeps } from './context';
@@ -13,6 +14,7 @@ Commands:
   backtest     run one strategy with one parameter set over a file of bars
   sweep        run a strategy over a grid of parameters
   strategies   list the built-in strategies and their parameters
+  data         import bar files into the database, export stored bars
 
 Run gauntlet <command> --help for a command's options.
 `;
@@ -50,7 +52,8 @@ function oneLine(text: string): string {
 export async function run(argv: readonly string[], io: CliIo, deps: CliDeps = defaultDeps): Promise<number> {
   const [command, ...rest] = argv;
   const ctx = { io, deps };
-  const known = command === 'backtest' || command === 'sweep' || command === 'strategies';
+  const known =
+    command === 'backtest' || command === 'sweep' || command === 'strategies' || command === 'data';
   const prefix = known ? `gauntlet ${command}` : 'gauntlet';
   try {
     switch (command) {
@@ -60,6 +63,8 @@ export async function run(argv: readonly string[], io: CliIo, deps: CliDeps = de
         return await sweepCommand(rest, ctx);
       case 'strategies':
         return strategiesCommand(rest, ctx);
+      case 'data':
+        return await dataCommand(rest, ctx);
       case undefined:
       case 'help':
       case '--help':
@@ -72,12 +77,14 @@ export async function run(argv: readonly string[], io: CliIo, deps: CliDeps = de
               ? SWEEP_HELP
               : topic === 'strategies'
                 ? STRATEGIES_HELP
-                : HELP;
+                : topic === 'data'
+                  ? DATA_HELP
+                  : HELP;
         (command === undefined ? io.stderr : io.stdout).write(text);
         return command === undefined ? EXIT_USAGE : EXIT_OK;
       }
       default:
-        throw new UsageError(`unknown command "${command}" (commands: backtest, sweep, strategies)`);
+        throw new UsageError(`unknown command "${command}" (commands: backtest, sweep, strategies, data)`);
     }
   } catch (e) {
     const err = e instanceof Error ? e : new Error(String(e));

@@ -20,6 +20,12 @@ export function createEngineRunner(threads: number): EngineRunner {
       if (!outcome.report) throw new Error('the compute pool returned no metrics report');
       return { result: outcome.result, report: outcome.report };
     },
+    runSweep(bars, request, { onProgress, signal }) {
+      return pool.runSweep(bars, request, {
+        signal,
+        onProgress: ({ done, total }) => onProgress(total > 0 ? done / total : 0),
+      });
+    },
     close: () => pool.close(),
   };
 }

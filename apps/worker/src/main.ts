@@ -5,7 +5,11 @@ import { Redis } from 'ioredis';
 import { Pool } from 'pg';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createBacktestActivities } from './activities/backtest.activities';
+import { createMonteCarloActivities } from './activities/monte-carlo.activities';
 import { ProgressPublisher } from './activities/progress-publisher';
+import { createSweepActivities } from './activities/sweep.activities';
+import { createWalkForwardActivities } from './activities/walk-forward.activities';
+import { startDataSync } from './data/data-sync';
 import { createEngineRunner } from './engine-runner';
 import { workflowSource } from './workflow-bundle';
 
@@ -46,6 +50,15 @@ async function main(): Promise<void> {
   redis.on('error', () => undefined);
   const runner = createEngineRunner(config.engineThreads);
 
+  const activityDeps = {
+    dataSource,
+    bars: new BarsRepository(pool, config.databaseSchema),
+    runner,
+    progress: new ProgressPublisher(redis, config.redisPrefix),
+  };
+
+  const dataSync = startDataSync(config, pool);
+
   const connection = await retry('Temporal', () =>
     NativeConnection.connect({ address: config.temporalAddress }),
   );
@@ -54,12 +67,12 @@ async function main(): Promise<void> {
     namespace: config.temporalNamespace,
     taskQueue: taskQueue(config, 'research'),
     ...workflowSource(),
-    activities: createBacktestActivities({
-      dataSource,
-      bars: new BarsRepository(pool, config.databaseSchema),
-      runner,
-      progress: new ProgressPublisher(redis, config.redisPrefix),
-    }),
+    activities: {
+      ...createBacktestActivities(activityDeps),
+      ...createSweepActivities(activityDeps),
+      ...createMonteCarloActivities(activityDeps),
+      ...createWalkForwardActivities(activityDeps),
+    },
     maxConcurrentActivityTaskExecutions: 8,
   });
   log(`polling task queue ${taskQueue(config, 'research')} at ${config.temporalAddress}`);
@@ -67,6 +80,7 @@ async function main(): Promise<void> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   await worker.run();
+  await dataSync.close();
   await runner.close();
   await connection.close();
   redis.disconnect();

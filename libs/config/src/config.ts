@@ -27,6 +27,15 @@ export interface GauntletConfig {
   engineThreads: number;
   /** Where the API serves the built web app from, when it exists. */
   webDistDir: string | null;
+  /** Largest bar file `POST /api/data/imports` accepts, in bytes (larger uploads get 413). */
+  importMaxBytes: number;
+  /** Exchange REST base URLs (tests point them at a local fake exchange). */
+  bybitBaseUrl: string;
+  binanceBaseUrl: string;
+  binanceFuturesBaseUrl: string;
+  /** Requests per minute each exchange adapter allows itself. */
+  bybitRequestsPerMinute: number;
+  binanceRequestsPerMinute: number;
 }
 
 export class ConfigError extends Error {
@@ -107,6 +116,15 @@ export function loadConfig(env: Env = process.env): GauntletConfig {
     encryptionKey: str(env, 'GAUNTLET_ENCRYPTION_KEY', DEV_ENCRYPTION_KEY),
     engineThreads: int(env, 'ENGINE_THREADS', 0, 0, 256),
     webDistDir: env['WEB_DIST_DIR'] ? env['WEB_DIST_DIR'] : null,
+    importMaxBytes: int(env, 'IMPORT_MAX_BYTES', 512 * 1024 * 1024, 1024, Number.MAX_SAFE_INTEGER),
+    bybitBaseUrl: url(env, 'BYBIT_BASE_URL', 'https://api.bybit.com', ['http:', 'https:']),
+    binanceBaseUrl: url(env, 'BINANCE_BASE_URL', 'https://api.binance.com', ['http:', 'https:']),
+    binanceFuturesBaseUrl: url(env, 'BINANCE_FUTURES_BASE_URL', 'https://fapi.binance.com', [
+      'http:',
+      'https:',
+    ]),
+    bybitRequestsPerMinute: int(env, 'BYBIT_REQUESTS_PER_MINUTE', 120, 1, 100_000),
+    binanceRequestsPerMinute: int(env, 'BINANCE_REQUESTS_PER_MINUTE', 600, 1, 100_000),
   };
   if (!/^[0-9a-f]{64}$/i.test(config.encryptionKey)) {
     throw new ConfigError('GAUNTLET_ENCRYPTION_KEY', 'must be 64 hex characters (32 bytes)');

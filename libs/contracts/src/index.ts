@@ -7,3 +7,4 @@ export * from './market-data';
 export * from './metrics';
 export * from './strategies';
 export * from './workflows';
+export * from './research';

@@ -1,9 +1,9 @@
 import { type Timeframe, TIMEFRAME_MS } from '@gauntlet/contracts';
 import { type Pool, type PoolClient } from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
-import { encodeBarsBinary } from './copy-binary';
+import { decodeBarsCopy, encodeBarsBinary } from './copy-binary';
 
 /** Columnar OHLCV, the shape the engine reads. Times are epoch milliseconds (UTC). */
 export interface BarColumns {
@@ -25,10 +25,61 @@ export interface BarRange {
   to: number;
 }
 
+export type BarsSource = 'minute' | 'aggregate' | 'date_bin';
+
+/**
+ * The SQL that loads one range, as text and parameters, so the same query can be run through any
+ * PostgreSQL driver. Resampled ranges return the buckets whose start lies in `[from, to)` rounded
+ * up to the timeframe, each summarising every stored minute in it; TimescaleDB's continuous
+ * aggregates (`source: 'aggregate'`) and `date_bin` over the 1-minute base return the same bars.
+ */
+export function barsQuery(
+  schema: string,
+  range: BarRange,
+  source: BarsSource,
+): { text: string; values: unknown[] } {
+  if (source === 'minute' || range.timeframe === '1m') {
+    return {
+      text: `SELECT time, open, high, low, close, volume
+               FROM "${schema}".bars
+              WHERE instrument_id = $1 AND time >= $2 AND time < $3
+              ORDER BY time`,
+      values: [range.instrumentId, new Date(range.from), new Date(range.to)],
+    };
+  }
+  const step = TIMEFRAME_MS[range.timeframe];
+  const from = new Date(Math.ceil(range.from / step) * step);
+  const to = new Date(Math.ceil(range.to / step) * step);
+  if (source === 'aggregate') {
+    return {
+      text: `SELECT bucket, open, high, low, close, volume
+               FROM "${schema}".bars_${range.timeframe}
+              WHERE instrument_id = $1 AND bucket >= $2 AND bucket < $3
+              ORDER BY bucket`,
+      values: [range.instrumentId, from, to],
+    };
+  }
+  return {
+    text: `SELECT bucket, open, high, low, close, volume FROM (
+             SELECT date_bin($4::interval, time, TIMESTAMPTZ 'epoch') AS bucket,
+                    (array_agg(open ORDER BY time))[1] AS open,
+                    max(high) AS high,
+                    min(low) AS low,
+                    (array_agg(close ORDER BY time DESC))[1] AS close,
+                    sum(volume) AS volume
+               FROM "${schema}".bars
+              WHERE instrument_id = $1 AND time >= $2 AND time < $3
+              GROUP BY 1) b
+            ORDER BY 1`,
+    values: [range.instrumentId, from, to, `${step / 1000} seconds`],
+  };
+}
+
 /**
  * Reads and writes bars with plain SQL: the ORM is no help for millions of rows.
- * Coarser timeframes are resampled from the 1-minute base with `date_bin` on bucket starts
- * aligned to the Unix epoch (the same alignment TimescaleDB's `time_bucket` uses).
+ * Coarser timeframes come from TimescaleDB's continuous aggregates when the schema has them, and
+ * otherwise are resampled from the 1-minute base with `date_bin` on bucket starts aligned to the
+ * Unix epoch (the same alignment `time_bucket` uses), so both return the same bars.
  */
 export class BarsRepository {
   constructor(
@@ -40,47 +91,42 @@ export class BarsRepository {
     return `"${this.schema}".bars`;
   }
 
+  /**
+   * Whether coarser timeframes come from TimescaleDB continuous aggregates (`bars_5m` …) in this
+   * schema. Checked once: migrations do not change under a running process.
+   */
+  private aggregates: Promise<boolean> | undefined;
+
+  hasAggregates(): Promise<boolean> {
+    this.aggregates ??= this.pool
+      .query<{ ok: boolean }>(`SELECT to_regclass($1) IS NOT NULL AS ok`, [`"${this.schema}".bars_5m`])
+      .then((r) => r.rows[0]?.ok === true);
+    return this.aggregates;
+  }
+
+  /**
+   * Loads bars into columns through binary `COPY ... TO STDOUT`: fixed-width rows of a timestamp
+   * and five doubles decode straight into typed arrays, with no per-value text parsing.
+   */
   async load(range: BarRange): Promise<BarColumns> {
-    const params = [range.instrumentId, new Date(range.from), new Date(range.to)];
-    const sql =
-      range.timeframe === '1m'
-        ? `SELECT extract(epoch FROM time) * 1000, open, high, low, close, volume
-             FROM ${this.table}
-            WHERE instrument_id = $1 AND time >= $2 AND time < $3
-            ORDER BY time`
-        : `SELECT extract(epoch FROM bucket) * 1000, open, high, low, close, volume FROM (
-             SELECT date_bin($4::interval, time, TIMESTAMPTZ 'epoch') AS bucket,
-                    (array_agg(open ORDER BY time))[1] AS open,
-                    max(high) AS high,
-                    min(low) AS low,
-                    (array_agg(close ORDER BY time DESC))[1] AS close,
-                    sum(volume) AS volume
-               FROM ${this.table}
-              WHERE instrument_id = $1 AND time >= $2 AND time < $3
-              GROUP BY 1) b
-            ORDER BY 1`;
-    if (range.timeframe !== '1m') params.push(`${TIMEFRAME_MS[range.timeframe] / 1000} seconds` as never);
-    const result = await this.pool.query<number[]>({ text: sql, values: params, rowMode: 'array' });
-    const n = result.rows.length;
-    const cols: BarColumns = {
-      time: new Float64Array(n),
-      open: new Float64Array(n),
-      high: new Float64Array(n),
-      low: new Float64Array(n),
-      close: new Float64Array(n),
-      volume: new Float64Array(n),
-      length: n,
-    };
-    for (let i = 0; i < n; i++) {
-      const row = result.rows[i] as unknown as (number | string)[];
-      cols.time[i] = Number(row[0]);
-      cols.open[i] = row[1] as number;
-      cols.high[i] = row[2] as number;
-      cols.low[i] = row[3] as number;
-      cols.close[i] = row[4] as number;
-      cols.volume[i] = row[5] as number;
+    const source =
+      range.timeframe === '1m' ? 'minute' : (await this.hasAggregates()) ? 'aggregate' : 'date_bin';
+    const query = barsQuery(this.schema, range, source);
+    const client = await this.pool.connect();
+    try {
+      // COPY takes no parameters: inline them as literals, escaped by the driver.
+      const text = query.text.replace(/\$(\d+)/g, (_, i: string) => {
+        const v = query.values[Number(i) - 1];
+        const literal = client.escapeLiteral(v instanceof Date ? v.toISOString() : String(v));
+        return v instanceof Date ? `${literal}::timestamptz` : literal;
+      });
+      const chunks: Buffer[] = [];
+      const stream = client.query(copyTo(`COPY (${text}) TO STDOUT WITH (FORMAT binary)`));
+      for await (const chunk of stream) chunks.push(chunk as Buffer);
+      return decodeBarsCopy(Buffer.concat(chunks));
+    } finally {
+      client.release();
     }
-    return cols;
   }
 
   /**

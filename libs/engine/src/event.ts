@@ -28,34 +28,37 @@ export class OrderError extends Error {
 
 type Role = 'entry' | 'close' | 'stop-loss' | 'take-profit';
 
-interface WorkingOrder {
-  id: number;
-  side: OrderSide;
-  type: OrderType;
-  role: Role;
-  spec: SizeSpec | undefined;
+/** A working order; one hidden class for all of them keeps submission cheap. */
+class WorkingOrder {
+  spec: SizeSpec | undefined = undefined;
   /** Resolved units for reduce-only and bracket orders; NaN when sized at fill time. */
-  units: number;
-  closeAll: boolean;
-  reduceOnly: boolean;
-  limit: number;
-  stop: number;
-  trailDistance: number;
-  trailFraction: number;
+  units = NaN;
+  closeAll = false;
+  reduceOnly = false;
+  limit = NaN;
+  stop = NaN;
+  trailDistance = 0;
+  trailFraction = 0;
   /** Best price seen by a trailing stop: the high for a sell, the low for a buy. */
-  extreme: number;
-  armed: boolean;
-  stopLoss: PriceRef | undefined;
-  takeProfit: PriceRef | undefined;
-  tif: 'gtc' | 'ioc' | 'bars';
-  barsLeft: number;
-  oco: string | undefined;
-  tag: string | undefined;
-  activeFrom: number;
-  createdBar: number;
-  status: OrderStatus;
-  partner: WorkingOrder | undefined;
-  suppressedBar: number;
+  extreme = NaN;
+  armed = false;
+  stopLoss: PriceRef | undefined = undefined;
+  takeProfit: PriceRef | undefined = undefined;
+  tif: 'gtc' | 'ioc' | 'bars' = 'gtc';
+  barsLeft = Infinity;
+  oco: string | undefined = undefined;
+  tag: string | undefined = undefined;
+  status: OrderStatus = 'working';
+  partner: WorkingOrder | undefined = undefined;
+  suppressedBar = -1;
+  constructor(
+    readonly id: number,
+    readonly side: OrderSide,
+    readonly type: OrderType,
+    readonly role: Role,
+    readonly activeFrom: number,
+    readonly createdBar: number,
+  ) {}
 }
 
 /** Bars 0..index of one series; any later index throws. */
@@ -132,10 +135,10 @@ class LegContext implements BarContext {
     return this.leg.run.submit(this.leg, order);
   }
   buy(order?: Omit<OrderRequest, 'side'>): number {
-    return this.leg.run.submit(this.leg, { ...order, side: 'buy' });
+    return this.leg.run.submit(this.leg, order ?? EMPTY_ORDER, 'buy');
   }
   sell(order?: Omit<OrderRequest, 'side'>): number {
-    return this.leg.run.submit(this.leg, { ...order, side: 'sell' });
+    return this.leg.run.submit(this.leg, order ?? EMPTY_ORDER, 'sell');
   }
   enterLong(order?: Omit<OrderRequest, 'side' | 'type'>): void {
     this.leg.run.reverse(this.leg, 'buy', order);
@@ -206,6 +209,13 @@ function resolveRef(ref: PriceRef, entry: number, dirSign: number): number {
   return entry * (1 + dirSign * ref.fraction);
 }
 
+const EMPTY_ORDER: Omit<OrderRequest, 'side'> = {};
+
+function positiveField(v: number | undefined, type: OrderType, field: string): number {
+  if (!isPositive(v)) throw new OrderError(`${type} order needs a positive ${field}`);
+  return v as number;
+}
+
 function isPositive(x: number | undefined): boolean {
   return x !== undefined && Number.isFinite(x) && x > 0;
 }
@@ -265,15 +275,10 @@ export class EventRun {
   // Order entry (called from the strategy through the context)
   // ------------------------------------------------------------------------------------------
 
-  submit(leg: LegRun, req: OrderRequest): number {
+  /** Places `req`; `side` overrides `req.side` (so `buy`/`sell` need not copy the request). */
+  submit(leg: LegRun, req: Omit<OrderRequest, 'side'> & { side?: OrderSide }, side = req.side): number {
     const type = req.type ?? 'market';
-    const side = req.side;
     if (side !== 'buy' && side !== 'sell') throw new OrderError(`order side must be 'buy' or 'sell'`);
-    const need = (field: 'limitPrice' | 'stopPrice'): number => {
-      const v = req[field];
-      if (!isPositive(v)) throw new OrderError(`${type} order needs a positive ${field}`);
-      return v as number;
-    };
     let limit = NaN;
     let stop = NaN;
     let trailDistance = 0;
@@ -282,14 +287,14 @@ export class EventRun {
       case 'market':
         break;
       case 'limit':
-        limit = need('limitPrice');
+        limit = positiveField(req.limitPrice, type, 'limitPrice');
         break;
       case 'stop':
-        stop = need('stopPrice');
+        stop = positiveField(req.stopPrice, type, 'stopPrice');
         break;
       case 'stop-limit':
-        stop = need('stopPrice');
-        limit = need('limitPrice');
+        stop = positiveField(req.stopPrice, type, 'stopPrice');
+        limit = positiveField(req.limitPrice, type, 'limitPrice');
         break;
       case 'trailing-stop':
         if (isPositive(req.trailDistance)) trailDistance = req.trailDistance as number;
@@ -303,90 +308,53 @@ export class EventRun {
       default:
         throw new OrderError(`unknown order type '${String(type)}'`);
     }
-    let tif: WorkingOrder['tif'] = 'gtc';
-    let barsLeft = Infinity;
+    const ctx = leg.ctx;
+    const activeFrom = type === 'market' && this.cfg.fillTiming === 'close' ? ctx.index : ctx.index + 1;
+    const o = new WorkingOrder(this.nextId, side, type, 'entry', activeFrom, ctx.index);
     const t = req.tif ?? 'gtc';
     if (t === 'ioc') {
-      tif = 'ioc';
-      barsLeft = 1;
+      o.tif = 'ioc';
+      o.barsLeft = 1;
     } else if (typeof t === 'object') {
       if (!Number.isInteger(t.bars) || t.bars < 1)
         throw new OrderError('tif.bars must be a positive integer');
-      tif = 'bars';
-      barsLeft = t.bars;
+      o.tif = 'bars';
+      o.barsLeft = t.bars;
     } else if (t !== 'gtc') throw new OrderError(`unknown time in force '${String(t)}'`);
-    let units = NaN;
-    if (req.size !== undefined) {
-      const s = req.size;
-      const fixed = typeof s === 'number' ? s : s.kind === 'units' ? s.units : undefined;
+    const size = req.size;
+    if (size !== undefined) {
+      const fixed = typeof size === 'number' ? size : size.kind === 'units' ? size.units : undefined;
       if (fixed !== undefined && !isPositive(fixed)) throw new OrderError('order size must be positive');
-      if (fixed !== undefined) units = fixed;
+      if (fixed !== undefined) o.units = fixed;
     }
     const reduceOnly = req.reduceOnly ?? false;
     if (reduceOnly && (req.stopLoss !== undefined || req.takeProfit !== undefined)) {
       throw new OrderError('a reduce-only order cannot carry a bracket');
     }
-    const ctx = leg.ctx;
-    const o: WorkingOrder = {
-      id: this.nextId++,
-      side,
-      type,
-      role: 'entry',
-      spec: req.size,
-      units,
-      closeAll: false,
-      reduceOnly,
-      limit,
-      stop,
-      trailDistance,
-      trailFraction,
-      extreme: ctx.close,
-      armed: false,
-      stopLoss: req.stopLoss,
-      takeProfit: req.takeProfit,
-      tif,
-      barsLeft,
-      oco: req.ocoGroup,
-      tag: req.tag,
-      activeFrom: type === 'market' && this.cfg.fillTiming === 'close' ? ctx.index : ctx.index + 1,
-      createdBar: ctx.index,
-      status: 'working',
-      partner: undefined,
-      suppressedBar: -1,
-    };
+    this.nextId++;
+    o.spec = size;
+    o.reduceOnly = reduceOnly;
+    o.limit = limit;
+    o.stop = stop;
+    o.trailDistance = trailDistance;
+    o.trailFraction = trailFraction;
+    o.extreme = ctx.close;
+    o.stopLoss = req.stopLoss;
+    o.takeProfit = req.takeProfit;
+    o.oco = req.ocoGroup;
+    o.tag = req.tag;
     leg.orders.push(o);
     return o.id;
   }
 
   private submitClose(leg: LegRun): void {
     const ctx = leg.ctx;
-    leg.orders.push({
-      id: this.nextId++,
-      side: leg.book.pos > 0 ? 'sell' : 'buy',
-      type: 'market',
-      role: 'close',
-      spec: undefined,
-      units: NaN,
-      closeAll: true,
-      reduceOnly: true,
-      limit: NaN,
-      stop: NaN,
-      trailDistance: 0,
-      trailFraction: 0,
-      extreme: NaN,
-      armed: false,
-      stopLoss: undefined,
-      takeProfit: undefined,
-      tif: 'gtc',
-      barsLeft: Infinity,
-      oco: undefined,
-      tag: undefined,
-      activeFrom: this.cfg.fillTiming === 'close' ? ctx.index : ctx.index + 1,
-      createdBar: ctx.index,
-      status: 'working',
-      partner: undefined,
-      suppressedBar: -1,
-    });
+    const activeFrom = this.cfg.fillTiming === 'close' ? ctx.index : ctx.index + 1;
+    const side: OrderSide = leg.book.pos > 0 ? 'sell' : 'buy';
+    const o = new WorkingOrder(this.nextId++, side, 'market', 'close', activeFrom, ctx.index);
+    o.closeAll = true;
+    o.reduceOnly = true;
+    leg.orders.push(o);
   }
 
   reverse(leg: LegRun, side: OrderSide, order: Omit<OrderRequest, 'side' | 'type'> | undefined): void {
@@ -400,7 +368,7 @@ export class EventRun {
       if (pos * dir > 0) return;
       if (pos !== 0) this.submitClose(leg);
     }
-    this.submit(leg, { ...order, side, type: 'market' });
+    this.submit(leg, order ?? EMPTY_ORDER, side);
   }
 
   closePosition(leg: LegRun): void {
@@ -581,6 +549,8 @@ export class EventRun {
         book.mark = bestPx;
         this.liquidate(leg, bestPx, site);
         cur = bestPx;
+        // A liquidation always flattens; stop rather than spin should that ever fail.
+        if (book.pos !== 0) break;
         continue;
       }
       if (!best) break;
@@ -695,33 +665,14 @@ export class EventRun {
     // fill onward, so the rest of this bar's path can reach them.
     const activeFrom = parent.type === 'market' && this.cfg.fillTiming === 'close' ? site.bar + 1 : site.bar;
     const group = `bracket:${parent.id}`;
-    const base = (role: Role, type: OrderType): WorkingOrder => ({
-      id: this.nextId++,
-      side: exitSide,
-      type,
-      role,
-      spec: undefined,
-      units,
-      closeAll: false,
-      reduceOnly: true,
-      limit: NaN,
-      stop: NaN,
-      trailDistance: 0,
-      trailFraction: 0,
-      extreme: NaN,
-      armed: false,
-      stopLoss: undefined,
-      takeProfit: undefined,
-      tif: 'gtc',
-      barsLeft: Infinity,
-      oco: group,
-      tag: parent.tag,
-      activeFrom,
-      createdBar: site.bar,
-      status: 'working',
-      partner: undefined,
-      suppressedBar: -1,
-    });
+    const base = (role: Role, type: OrderType): WorkingOrder => {
+      const o = new WorkingOrder(this.nextId++, exitSide, type, role, activeFrom, site.bar);
+      o.units = units;
+      o.reduceOnly = true;
+      o.oco = group;
+      o.tag = parent.tag;
+      return o;
+    };
     let sl: WorkingOrder | undefined;
     let tp: WorkingOrder | undefined;
     if (parent.stopLoss !== undefined) {
@@ -771,7 +722,7 @@ export class EventRun {
       const o = orders[k] as WorkingOrder;
       if (o.status === 'working') orders[w++] = o;
     }
-    orders.length = w;
+    if (w !== orders.length) orders.length = w;
   }
 
   /** Marks leg `leg` at its bar `j`'s close and fills in the context the strategy will see. */

@@ -13,7 +13,8 @@ export interface FillSite {
 
 /**
  * Fills an order that closes the whole position (`closePosition`, the first half of a reversal,
- * a liquidation) at `raw` before costs. Returns the units filled.
+ * a liquidation) at `raw` before costs. Returns the units filled (the volume-participation cap
+ * can leave part of a voluntary close unfilled).
  */
 export function fillClose(
   ledger: Ledger,
@@ -26,7 +27,10 @@ export function fillClose(
   const pos = leg.pos;
   if (pos === 0) return 0;
   const side: OrderSide = pos > 0 ? 'sell' : 'buy';
-  const units = participationCap(ledger.cfg, pos > 0 ? pos : -pos, site.volume);
+  const held = pos > 0 ? pos : -pos;
+  // A liquidation or the end-of-data close takes the whole position whatever the volume.
+  const units =
+    reason === 'liquidation' || reason === 'end' ? held : participationCap(ledger.cfg, held, site.volume);
   if (!(units > 0)) return 0;
   const price = takerPrice(ledger.cfg, side, raw, units, site.volume, site.low, site.high);
   ledger.fill(

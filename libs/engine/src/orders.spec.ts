@@ -555,6 +555,30 @@ describe('funding, leverage and liquidation', () => {
     expect(res.equity[2]).toBeCloseTo(100 * liq * 0.05, 9);
   });
 
+  it('liquidates the whole position even where the volume cap would allow less', () => {
+    const bars = mkBars([
+      [100, 101, 99, 100, 5000],
+      [100, 101, 99, 100, 5000],
+      [99, 99.5, 94, 95, 1],
+    ]);
+    const res = runScript(
+      bars,
+      (ctx) => {
+        if (ctx.index === 0) ctx.buy();
+      },
+      {
+        initialCash: 1000,
+        leverage: 10,
+        maintenanceMargin: 0.05,
+        volumeParticipation: { impactBps: 0, maxParticipation: 0.1 },
+      },
+    );
+    expect(res.fills.map((f) => [f.units, f.reason])).toEqual([
+      [100, 'market'],
+      [100, 'liquidation'],
+    ]);
+  });
+
   it('liquidates at the open when the price gaps through', () => {
     const bars = mkBars([
       [100, 101, 99, 100],

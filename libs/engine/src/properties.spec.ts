@@ -301,6 +301,33 @@ describe('engine invariants', () => {
   });
 });
 
+/** A seeded random walk of `n` bars with trends, quiet stretches and the odd gap. */
+function walk(n: number, seed: number): BarSeries {
+  const r = lcg(seed);
+  const bars: BarSeries = {
+    time: Float64Array.from({ length: n }, (_, i) => i * HOUR),
+    open: new Float64Array(n),
+    high: new Float64Array(n),
+    low: new Float64Array(n),
+    close: new Float64Array(n),
+    volume: Float64Array.from({ length: n }, () => Math.floor(r() * 1000)),
+    length: n,
+  };
+  let price = 100;
+  let drift = 0;
+  for (let i = 0; i < n; i++) {
+    if (i % 300 === 0) drift = (r() - 0.5) * 0.004;
+    const open = r() < 0.01 ? price * (1 + (r() - 0.5) * 0.1) : price;
+    const close = open * (1 + drift + (r() - 0.5) * 0.01);
+    bars.open[i] = open;
+    bars.close[i] = close;
+    bars.high[i] = Math.max(open, close) * (1 + r() * 0.003);
+    bars.low[i] = Math.min(open, close) * (1 - r() * 0.003);
+    price = close;
+  }
+  return bars;
+}
+
 /** `bars` up to and including k, then `other`'s bars (rescaled to continue from bar k). */
 function spliceAfter(bars: BarSeries, other: BarSeries, k: number): BarSeries {
   const n = bars.length;
@@ -439,6 +466,43 @@ describe('the sweep kernel', () => {
         },
       ),
       { numRuns: 150 },
+    );
+  });
+
+  it('skips quiet blocks and runs in tiles of long series without changing any figure', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 2 ** 30 }),
+        configArb,
+        fc.integer({ min: 1500, max: 6000 }),
+        fc.integer({ min: 1, max: 3000 }),
+        (seed, config, n, tileBars) => {
+          const bars = walk(n, seed);
+          const cells: ParamValues[] = [
+            { fast: 2, slow: 30 },
+            { fast: 5, slow: 120 },
+            { fast: 20, slow: 400 },
+            { fast: 3, slow: 9, direction: 'long-only' },
+          ];
+          const swept = runSweepCells(bars, 'sma-crossover', cells, config, 'equityFinal', { tileBars });
+          swept.forEach((cell, k) => {
+            const res = runBacktest({
+              bars,
+              strategyId: 'sma-crossover',
+              params: cells[k] as ParamValues,
+              config,
+            });
+            const m = backtestReport(bars, res, config);
+            expect([cell.metrics.equityFinal, cell.metrics.equityPeak, cell.metrics.maxDrawdownPct]).toEqual([
+              m.equityFinal,
+              m.equityPeak,
+              m.maxDrawdownPct,
+            ]);
+            expect(cell.metrics.tradeCount).toBe(m.tradeCount);
+          });
+        },
+      ),
+      { numRuns: 60 },
     );
   });
 

@@ -2,7 +2,6 @@ import { type MetricsReport, type ParamValues } from '@gauntlet/contracts';
 import { computeMetrics } from '@gauntlet/metrics';
 import {
   type BarSeries,
-  type CrossoverLines,
   type IndicatorCache,
   requireStrategy,
   type StrategyDefinition,
@@ -13,7 +12,7 @@ import { type ResolvedConfig, resolveConfig } from './config';
 import { Ledger } from './ledger';
 import { checkBars, runBacktest } from './run';
 import { type BacktestResult, type EngineConfig } from './types';
-import { runSignalKernel } from './vector';
+import { BLOCK_SHIFT, blockStats, type KernelStats, runSignalKernel, SignalKernel } from './vector';
 
 /** The figures every sweep cell gets; the same values `computeMetrics` gives for that run. */
 export interface SweepMetrics {
@@ -50,6 +49,8 @@ export interface SweepOptions {
   cache?: IndicatorCache;
   /** Called after each cell with (cells done, cells total). */
   onProgress?: (done: number, total: number) => void;
+  /** Bars per tile for crossover strategies (default 2048); a tuning knob and a test hook. */
+  tileBars?: number;
 }
 
 const FAST_KEYS: ReadonlySet<string> = new Set<keyof SweepMetrics>([
@@ -100,7 +101,20 @@ export function runSweepCells(
   const out: SweepCellResult[] = new Array<SweepCellResult>(cells.length);
   const signals = def.vectorized ? new Int8Array(bars.length) : null;
   const order = cacheFriendlyOrder(def, cells);
+  const tile = options.tileBars ?? TILE_BARS;
   let done = 0;
+  const report = (): void => options.onProgress?.(++done, cells.length);
+  // Crossover cells are run in groups that go through the bars together, one tile at a time.
+  let group: Tiled[] = [];
+  const flush = (): void => {
+    if (group.length === 0) return;
+    runTiled(bars, group, tile);
+    for (const g of group) {
+      out[g.idx] = cellResult(g.params, g.kernel.finish(), g.ledger, cfg, objective as keyof SweepMetrics);
+      report();
+    }
+    group = [];
+  };
   for (const idx of order) {
     const raw = cells[idx] as ParamValues;
     const errors = validateParams(strategyId, raw);
@@ -111,16 +125,63 @@ export function runSweepCells(
         objective: null,
         error: errors.map((e) => `${e.field}: ${e.reason}`).join('; '),
       };
-    } else {
-      const params = withDefaults(def, raw);
-      out[idx] =
-        full || !signals
-          ? fullCell(bars, strategyId, params, config, cfg, objective)
-          : fastCell(bars, def, params, cfg, cache, signals, objective as keyof SweepMetrics);
+      report();
+      continue;
     }
-    options.onProgress?.(++done, cells.length);
+    const params = withDefaults(def, raw);
+    const form = def.vectorized;
+    if (full || !signals || !form) {
+      out[idx] = fullCell(bars, strategyId, params, config, cfg, objective);
+      report();
+    } else if (form.crossover) {
+      const lines = form.crossover(bars, params, cache);
+      const ledger = new Ledger(cfg, false);
+      const leg = ledger.addLeg('default');
+      const blocks = cache.get(`engine:blocks:${BLOCK_SHIFT}`, () => blockStats(bars));
+      const kernel = new SignalKernel(
+        bars,
+        lines,
+        cfg,
+        ledger,
+        leg,
+        cfg.funding,
+        null,
+        null,
+        undefined,
+        blocks,
+      );
+      group.push({ idx, params, kernel, ledger });
+      if (group.length >= GROUP_CELLS) flush();
+    } else {
+      out[idx] = fastCell(bars, form, params, cfg, cache, signals, objective as keyof SweepMetrics);
+      report();
+    }
   }
+  flush();
   return out;
+}
+
+/** Cells advanced together tile by tile; their lines stay referenced until the group ends. */
+const GROUP_CELLS = 256;
+/**
+ * Bars per tile: a tile of the bars and of the group's lines stays in the processor's cache
+ * while every cell of the group goes through it, instead of each cell streaming everything from
+ * memory.
+ */
+const TILE_BARS = 2048;
+
+interface Tiled {
+  idx: number;
+  params: ParamValues;
+  kernel: SignalKernel;
+  ledger: Ledger;
+}
+
+function runTiled(bars: BarSeries, group: Tiled[], tile: number): void {
+  for (let from = 0; from < bars.length; from += tile) {
+    const to = Math.min(bars.length, from + tile);
+    for (const g of group) g.kernel.advance(to);
+  }
 }
 
 function withDefaults(def: StrategyDefinition, params: ParamValues): ParamValues {
@@ -131,20 +192,28 @@ function withDefaults(def: StrategyDefinition, params: ParamValues): ParamValues
 
 function fastCell(
   bars: BarSeries,
-  def: StrategyDefinition,
+  form: NonNullable<StrategyDefinition['vectorized']>,
   params: ParamValues,
   cfg: ResolvedConfig,
   cache: IndicatorCache,
   signals: Int8Array,
   objective: keyof SweepMetrics,
 ): SweepCellResult {
-  const form = def.vectorized as NonNullable<StrategyDefinition['vectorized']>;
-  let source: Int8Array | CrossoverLines = signals;
-  if (form.crossover) source = form.crossover(bars, params, cache);
-  else form.signals(bars, params, cache, signals);
+  form.signals(bars, params, cache, signals.fill(0));
   const ledger = new Ledger(cfg, false);
   const leg = ledger.addLeg('default');
-  const k = runSignalKernel(bars, source, cfg, ledger, leg, cfg.funding, null, null, undefined);
+  const blocks = cache.get(`engine:blocks:${BLOCK_SHIFT}`, () => blockStats(bars));
+  const k = runSignalKernel(bars, signals, cfg, ledger, leg, cfg.funding, null, null, undefined, blocks);
+  return cellResult(params, k, ledger, cfg, objective);
+}
+
+function cellResult(
+  params: ParamValues,
+  k: KernelStats,
+  ledger: Ledger,
+  cfg: ResolvedConfig,
+  objective: keyof SweepMetrics,
+): SweepCellResult {
   const t = ledger.tally;
   const pf = cfg.bt ? t.posReturns / t.negReturns : t.grossProfit / t.grossLoss;
   const metrics: SweepMetrics = {

@@ -10,6 +10,41 @@ import { fillClose, fillEntry, type FillSite } from './fills';
 import { type LegBook, type Ledger } from './ledger';
 import { type FundingSchedule } from './types';
 
+/** Bars per block of `blockStats`. */
+export const BLOCK_SHIFT = 9;
+
+/**
+ * Per block of 2^BLOCK_SHIFT bars: min low, max high, min close, max close (4 values a block).
+ * Lets sweeps skip stretches where nothing can happen to a position.
+ */
+export function blockStats(bars: BarSeries): Float64Array {
+  const n = bars.length;
+  const nb = (n + (1 << BLOCK_SHIFT) - 1) >>> BLOCK_SHIFT;
+  const out = new Float64Array(nb * 4);
+  for (let b = 0; b < nb; b++) {
+    let minLow = Infinity;
+    let maxHigh = -Infinity;
+    let minClose = Infinity;
+    let maxClose = -Infinity;
+    const end = Math.min(n, (b + 1) << BLOCK_SHIFT);
+    for (let i = b << BLOCK_SHIFT; i < end; i++) {
+      const l = bars.low[i] as number;
+      const h = bars.high[i] as number;
+      const c = bars.close[i] as number;
+      // NaN fails every comparison; make it poison the block instead of vanishing.
+      if (!(l >= minLow)) minLow = l !== l ? -Infinity : l;
+      if (!(h <= maxHigh)) maxHigh = h !== h ? Infinity : h;
+      if (!(c >= minClose)) minClose = c !== c ? -Infinity : c;
+      if (!(c <= maxClose)) maxClose = c !== c ? Infinity : c;
+    }
+    out[b * 4] = minLow;
+    out[b * 4 + 1] = maxHigh;
+    out[b * 4 + 2] = minClose;
+    out[b * 4 + 3] = maxClose;
+  }
+  return out;
+}
+
 export interface KernelStats {
   equityFinal: number;
   equityPeak: number;
@@ -39,83 +74,100 @@ function lowerBound(time: Float64Array, t: number, from: number): number {
  * general path; the bars between them run in a loop specialised for the position's side, which
  * only marks equity, tracks the drawdown and watches for the next event. Writes equity and cash
  * per bar when given arrays for them.
+ *
+ * A run can advance in steps (`advance(to)`), so a sweep can take many cells through one stretch
+ * of bars while that stretch is in the processor's cache, then the next stretch.
  */
-export function runSignalKernel(
-  bars: BarSeries,
-  source: Int8Array | CrossoverLines,
-  cfg: ResolvedConfig,
-  ledger: Ledger,
-  leg: LegBook,
-  funding: FundingSchedule | undefined,
-  equityOut: Float64Array | null,
-  cashOut: Float64Array | null,
-  onProgress: ((fraction: number) => void) | undefined,
-): KernelStats {
-  const n = bars.length;
-  const cross = !(source instanceof Int8Array);
-  const signals = source instanceof Int8Array ? source : new Int8Array(0);
-  const fastL = source instanceof Int8Array ? new Float64Array(0) : source.fast;
-  const slowL = source instanceof Int8Array ? new Float64Array(0) : source.slow;
-  const up = source instanceof Int8Array ? 0 : source.up;
-  const down = source instanceof Int8Array ? 0 : source.down;
-  const time = bars.time;
-  const open = bars.open;
-  const high = bars.high;
-  const low = bars.low;
-  const close = bars.close;
-  const volume = bars.volume;
-  const atClose = cfg.fillTiming === 'close';
-  const bt = cfg.bt;
-  const site: FillSite = { bar: 0, time: 0, low: 0, high: 0, volume: 0 };
-  const writeEquity = equityOut !== null;
-  const writeCash = cashOut !== null;
-  const eqOut = equityOut ?? new Float64Array(0);
-  const cashArr = cashOut ?? new Float64Array(0);
+export class SignalKernel {
+  private readonly n: number;
+  private readonly cross: boolean;
+  private readonly signals: Int8Array;
+  private readonly fastL: Float64Array;
+  private readonly slowL: Float64Array;
+  private readonly up: number;
+  private readonly down: number;
+  private readonly site: FillSite = { bar: 0, time: 0, low: 0, high: 0, volume: 0 };
+  private readonly fTime: Float64Array;
+  private readonly fRate: Float64Array;
+  private readonly fMark: Float64Array | undefined;
+  private readonly chunk: number;
 
-  // Funding: the next payment's time, and the first bar at or after it.
-  let fIdx = 0;
-  const fTime = funding && n > 0 ? funding.time : new Float64Array(0);
-  const fRate = funding && n > 0 ? funding.rate : new Float64Array(0);
-  const fMark = funding && n > 0 ? funding.mark : undefined;
-  const fN = fTime.length;
-  if (n > 0) while (fIdx < fN && (fTime[fIdx] as number) <= (time[0] as number)) fIdx++;
-  let fundingBar = fIdx < fN ? lowerBound(time, fTime[fIdx] as number, 0) : n;
-
-  let nextId = 1;
-  let pending = 0;
-  let pos = 0;
-  let avg = NaN;
-  let cash = ledger.cash;
-  let liq = NaN;
-  let liqDirty = true;
-  let peak = -Infinity;
-  let maxDd = 0;
+  private i = 0;
+  private fIdx = 0;
+  private fundingBar: number;
+  private nextId = 1;
+  private pending = 0;
+  private pos = 0;
+  private avg = NaN;
+  private cash: number;
+  private liq = NaN;
+  private liqDirty = true;
+  private peak = -Infinity;
+  private maxDd = 0;
   /** Equity below which a new deepest drawdown is possible (kept a hair generous). */
-  let ddFloor = Infinity;
-  let eq = cash;
-  const chunk = onProgress ? Math.max(1, Math.floor(n / 100)) : n;
-  let nextReport = chunk;
+  private ddFloor = Infinity;
+  private eq: number;
+  private nextReport: number;
 
-  const setSite = (i: number): void => {
+  constructor(
+    private readonly bars: BarSeries,
+    source: Int8Array | CrossoverLines,
+    private readonly cfg: ResolvedConfig,
+    private readonly ledger: Ledger,
+    private readonly leg: LegBook,
+    funding: FundingSchedule | undefined,
+    private readonly equityOut: Float64Array | null,
+    private readonly cashOut: Float64Array | null,
+    private readonly onProgress: ((fraction: number) => void) | undefined,
+    private readonly blocks: Float64Array | null,
+  ) {
+    const n = bars.length;
+    this.n = n;
+    this.cross = !(source instanceof Int8Array);
+    this.signals = source instanceof Int8Array ? source : new Int8Array(0);
+    this.fastL = source instanceof Int8Array ? new Float64Array(0) : source.fast;
+    this.slowL = source instanceof Int8Array ? new Float64Array(0) : source.slow;
+    this.up = source instanceof Int8Array ? 0 : source.up;
+    this.down = source instanceof Int8Array ? 0 : source.down;
+    // Funding: the next payment's time, and the first bar at or after it.
+    this.fTime = funding && n > 0 ? funding.time : new Float64Array(0);
+    this.fRate = funding && n > 0 ? funding.rate : new Float64Array(0);
+    this.fMark = funding && n > 0 ? funding.mark : undefined;
+    const time = bars.time;
+    if (n > 0)
+      while (this.fIdx < this.fTime.length && (this.fTime[this.fIdx] as number) <= (time[0] as number))
+        this.fIdx++;
+    this.fundingBar =
+      this.fIdx < this.fTime.length ? lowerBound(time, this.fTime[this.fIdx] as number, 0) : n;
+    this.cash = ledger.cash;
+    this.eq = this.cash;
+    this.chunk = onProgress ? Math.max(1, Math.floor(n / 100)) : n;
+    this.nextReport = this.chunk;
+  }
+
+  private setSite(i: number): void {
+    const site = this.site;
+    const bars = this.bars;
     site.bar = i;
-    site.time = time[i] as number;
-    site.low = low[i] as number;
-    site.high = high[i] as number;
-    site.volume = volume[i] as number;
-  };
+    site.time = bars.time[i] as number;
+    site.low = bars.low[i] as number;
+    site.high = bars.high[i] as number;
+    site.volume = bars.volume[i] as number;
+  }
 
-  const exec = (signal: number, raw: number, i: number): void => {
-    setSite(i);
+  private exec(signal: number, raw: number, i: number): void {
+    this.setSite(i);
+    const { ledger, leg, site } = this;
     const p = leg.pos;
     if (signal === SIGNAL_EXIT) {
-      if (p !== 0) fillClose(ledger, leg, raw, site, nextId++, 'market');
+      if (p !== 0) fillClose(ledger, leg, raw, site, this.nextId++, 'market');
       return;
     }
     const side: OrderSide = signal === SIGNAL_LONG ? 'buy' : 'sell';
     const dir = signal === SIGNAL_LONG ? 1 : -1;
-    if (!bt && p * dir > 0) return;
-    const closeId = p !== 0 ? nextId++ : 0;
-    const entryId = nextId++;
+    if (!this.cfg.bt && p * dir > 0) return;
+    const closeId = p !== 0 ? this.nextId++ : 0;
+    const entryId = this.nextId++;
     if (closeId !== 0) fillClose(ledger, leg, raw, site, closeId, 'market');
     fillEntry(
       ledger,
@@ -132,110 +184,239 @@ export function runSignalKernel(
       undefined,
       NaN,
     );
-  };
+  }
 
-  let i = 0;
-  while (i < n) {
-    // ---- the general path for bar i ----
-    if (i >= fundingBar) {
-      const t = time[i] as number;
-      const o = open[i] as number;
-      while (fIdx < fN && (fTime[fIdx] as number) <= t) {
-        ledger.payFunding(leg, fMark ? (fMark[fIdx] as number) : o, fRate[fIdx] as number);
-        fIdx++;
+  /** Runs the bars from where the run stands up to (not including) bar `to`. */
+  advance(to: number): void {
+    const { n, cross, signals, fastL, slowL, up, down, ledger, leg, blocks, onProgress, chunk } = this;
+    const { fTime, fRate, fMark } = this;
+    const fN = fTime.length;
+    const bars = this.bars;
+    const time = bars.time;
+    const open = bars.open;
+    const high = bars.high;
+    const low = bars.low;
+    const close = bars.close;
+    const atClose = this.cfg.fillTiming === 'close';
+    const writeEquity = this.equityOut !== null;
+    const writeCash = this.cashOut !== null;
+    const eqOut = this.equityOut ?? new Float64Array(0);
+    const cashArr = this.cashOut ?? new Float64Array(0);
+    if (to > n) to = n;
+    let i = this.i;
+    let fIdx = this.fIdx;
+    let fundingBar = this.fundingBar;
+    let pending = this.pending;
+    let pos = this.pos;
+    let avg = this.avg;
+    let cash = this.cash;
+    let liq = this.liq;
+    let liqDirty = this.liqDirty;
+    let peak = this.peak;
+    let maxDd = this.maxDd;
+    let ddFloor = this.ddFloor;
+    let eq = this.eq;
+    let nextReport = this.nextReport;
+    while (i < to) {
+      // ---- the general path for bar i ----
+      if (i >= fundingBar) {
+        const t = time[i] as number;
+        const o = open[i] as number;
+        while (fIdx < fN && (fTime[fIdx] as number) <= t) {
+          ledger.payFunding(leg, fMark ? (fMark[fIdx] as number) : o, fRate[fIdx] as number);
+          fIdx++;
+        }
+        fundingBar = fIdx < fN ? lowerBound(time, fTime[fIdx] as number, i + 1) : n;
+        cash = ledger.cash;
+        liqDirty = true;
       }
-      fundingBar = fIdx < fN ? lowerBound(time, fTime[fIdx] as number, i + 1) : n;
-      cash = ledger.cash;
-      liqDirty = true;
-    }
-    if (pending !== 0) {
-      exec(pending, open[i] as number, i);
-      pending = 0;
-      pos = leg.pos;
-      avg = leg.avg;
-      cash = ledger.cash;
-      liqDirty = true;
-    }
-    if (pos !== 0) {
-      if (liqDirty) {
+      if (pending !== 0) {
+        this.exec(pending, open[i] as number, i);
+        pending = 0;
+        pos = leg.pos;
+        avg = leg.avg;
+        cash = ledger.cash;
+        liqDirty = true;
+      }
+      if (pos !== 0) {
+        if (liqDirty) {
+          liq = ledger.liquidationPrice(leg);
+          liqDirty = false;
+        }
+        if (pos > 0 ? (low[i] as number) <= liq : (high[i] as number) >= liq) {
+          const o = open[i] as number;
+          const px = pos > 0 ? (o <= liq ? o : liq) : o >= liq ? o : liq;
+          this.setSite(i);
+          if (fillClose(ledger, leg, px, this.site, 0, 'liquidation') > 0) ledger.liquidations++;
+          pos = leg.pos;
+          avg = leg.avg;
+          cash = ledger.cash;
+          liqDirty = true;
+        }
+      }
+      let s = 0;
+      if (!cross) s = signals[i] as number;
+      else if (i > 0) {
+        const pf = fastL[i - 1] as number;
+        const ps = slowL[i - 1] as number;
+        const f = fastL[i] as number;
+        const sl = slowL[i] as number;
+        s = pf < ps && f > sl ? up : ps < pf && sl > f ? down : 0;
+      }
+      if (s !== 0) {
+        if (atClose) {
+          this.exec(s, close[i] as number, i);
+          pos = leg.pos;
+          avg = leg.avg;
+          cash = ledger.cash;
+          liqDirty = true;
+        } else pending = s;
+      }
+      {
+        const c = close[i] as number;
+        eq = pos === 0 ? cash + 0 : cash + (c * pos - pos * avg);
+      }
+      if (eq > peak) {
+        peak = eq;
+        ddFloor = peak * (1 - maxDd) * (1 + 1e-12);
+      } else if (eq < ddFloor || peak <= 0) {
+        const dd = 1 - eq / peak;
+        if (dd > maxDd) maxDd = dd;
+        ddFloor = peak * (1 - maxDd) * (1 + 1e-12);
+      }
+      if (writeEquity) eqOut[i] = eq;
+      if (writeCash) cashArr[i] = cash;
+      i++;
+
+      // ---- quiet bars: no fill, no funding, no signal ----
+      if (pending !== 0) continue;
+      if (pos !== 0 && liqDirty) {
         liq = ledger.liquidationPrice(leg);
         liqDirty = false;
       }
-      if (pos > 0 ? (low[i] as number) <= liq : (high[i] as number) >= liq) {
-        const o = open[i] as number;
-        const px = pos > 0 ? (o <= liq ? o : liq) : o >= liq ? o : liq;
-        setSite(i);
-        if (fillClose(ledger, leg, px, site, 0, 'liquidation') > 0) ledger.liquidations++;
-        pos = leg.pos;
-        avg = leg.avg;
-        cash = ledger.cash;
-        liqDirty = true;
+      let end = fundingBar < to ? fundingBar : to;
+      if (onProgress && nextReport < end) end = nextReport;
+      let perBar = true;
+      if (blocks !== null && !writeEquity && !writeCash && peak > 0) {
+        // Skip whole blocks in which, by their price range, the position can set no new equity
+        // peak, no new deepest drawdown and no liquidation: only the next signal is looked for.
+        let hiT = Infinity;
+        let loT = -Infinity;
+        if (pos !== 0) {
+          const cStar = (peak - cash) / pos + avg;
+          const cFloor = (ddFloor - cash) / pos + avg;
+          const margin =
+            (1e-9 * (Math.abs(cash) + Math.abs(peak) + Math.abs(ddFloor) + Math.abs(pos * avg))) /
+              Math.abs(pos) +
+            1e-9 * (Math.abs(cStar) + Math.abs(cFloor));
+          hiT = pos > 0 ? cStar - margin : cStar + margin;
+          loT = pos > 0 ? cFloor + margin : cFloor - margin;
+        }
+        let unsafeEnd = -1;
+        let pf = cross ? (fastL[i - 1] as number) : 0;
+        let ps = cross ? (slowL[i - 1] as number) : 0;
+        while (i < end) {
+          const b = i >>> BLOCK_SHIFT;
+          const bEnd = Math.min((b + 1) << BLOCK_SHIFT, end);
+          const k = b * 4;
+          const safe =
+            pos === 0 ||
+            (pos > 0
+              ? (blocks[k + 3] as number) <= hiT &&
+                (blocks[k + 2] as number) >= loT &&
+                (blocks[k] as number) > liq
+              : (blocks[k + 2] as number) >= hiT &&
+                (blocks[k + 3] as number) <= loT &&
+                (blocks[k + 1] as number) < liq);
+          if (!safe) {
+            unsafeEnd = bEnd;
+            break;
+          }
+          if (cross) {
+            for (; i < bEnd; i++) {
+              const f = fastL[i] as number;
+              const sl = slowL[i] as number;
+              if ((pf < ps && f > sl) || (ps < pf && sl > f)) break;
+              pf = f;
+              ps = sl;
+            }
+          } else {
+            while (i < bEnd && signals[i] === 0) i++;
+          }
+          if (i < bEnd) break;
+        }
+        if (unsafeEnd < 0) perBar = false;
+        else end = unsafeEnd;
       }
-    }
-    let s = 0;
-    if (!cross) s = signals[i] as number;
-    else if (i > 0) {
-      const pf = fastL[i - 1] as number;
-      const ps = slowL[i - 1] as number;
-      const f = fastL[i] as number;
-      const sl = slowL[i] as number;
-      s = pf < ps && f > sl ? up : ps < pf && sl > f ? down : 0;
-    }
-    if (s !== 0) {
-      if (atClose) {
-        exec(s, close[i] as number, i);
-        pos = leg.pos;
-        avg = leg.avg;
-        cash = ledger.cash;
-        liqDirty = true;
-      } else pending = s;
-    }
-    {
-      const c = close[i] as number;
-      eq = pos === 0 ? cash + 0 : cash + (c * pos - pos * avg);
-    }
-    if (eq > peak) {
-      peak = eq;
-      ddFloor = peak * (1 - maxDd) * (1 + 1e-12);
-    } else if (eq < ddFloor || peak <= 0) {
-      const dd = 1 - eq / peak;
-      if (dd > maxDd) maxDd = dd;
-      ddFloor = peak * (1 - maxDd) * (1 + 1e-12);
-    }
-    if (writeEquity) eqOut[i] = eq;
-    if (writeCash) cashArr[i] = cash;
-    i++;
-
-    // ---- quiet bars: no fill, no funding, no signal ----
-    if (pending !== 0) continue;
-    if (pos !== 0 && liqDirty) {
-      liq = ledger.liquidationPrice(leg);
-      liqDirty = false;
-    }
-    let end = fundingBar < n ? fundingBar : n;
-    if (onProgress && nextReport < end) end = nextReport;
-    if (cross) {
-      // The same quiet loops, detecting the crossovers inline (i ≥ 1 here).
-      let pf = fastL[i - 1] as number;
-      let ps = slowL[i - 1] as number;
-      if (pos === 0) {
+      if (!perBar) {
+        // An event at bar i, or the end of the quiet stretch: the general path takes over.
+      } else if (cross) {
+        // The same quiet loops, detecting the crossovers inline (i ≥ 1 here).
+        let pf = fastL[i - 1] as number;
+        let ps = slowL[i - 1] as number;
+        if (pos === 0) {
+          eq = cash + 0;
+          for (; i < end; i++) {
+            const f = fastL[i] as number;
+            const sl = slowL[i] as number;
+            if ((pf < ps && f > sl) || (ps < pf && sl > f)) break;
+            pf = f;
+            ps = sl;
+            if (writeEquity) eqOut[i] = eq;
+            if (writeCash) cashArr[i] = cash;
+          }
+        } else if (pos > 0) {
+          for (; i < end; i++) {
+            const f = fastL[i] as number;
+            const sl = slowL[i] as number;
+            if ((pf < ps && f > sl) || (ps < pf && sl > f) || (low[i] as number) <= liq) break;
+            pf = f;
+            ps = sl;
+            const c = close[i] as number;
+            eq = cash + (c * pos - pos * avg);
+            if (eq > peak) {
+              peak = eq;
+              ddFloor = peak * (1 - maxDd) * (1 + 1e-12);
+            } else if (eq < ddFloor || peak <= 0) {
+              const dd = 1 - eq / peak;
+              if (dd > maxDd) maxDd = dd;
+              ddFloor = peak * (1 - maxDd) * (1 + 1e-12);
+            }
+            if (writeEquity) eqOut[i] = eq;
+            if (writeCash) cashArr[i] = cash;
+          }
+        } else {
+          for (; i < end; i++) {
+            const f = fastL[i] as number;
+            const sl = slowL[i] as number;
+            if ((pf < ps && f > sl) || (ps < pf && sl > f) || (high[i] as number) >= liq) break;
+            pf = f;
+            ps = sl;
+            const c = close[i] as number;
+            eq = cash + (c * pos - pos * avg);
+            if (eq > peak) {
+              peak = eq;
+              ddFloor = peak * (1 - maxDd) * (1 + 1e-12);
+            } else if (eq < ddFloor || peak <= 0) {
+              const dd = 1 - eq / peak;
+              if (dd > maxDd) maxDd = dd;
+              ddFloor = peak * (1 - maxDd) * (1 + 1e-12);
+            }
+            if (writeEquity) eqOut[i] = eq;
+            if (writeCash) cashArr[i] = cash;
+          }
+        }
+      } else if (pos === 0) {
         eq = cash + 0;
         for (; i < end; i++) {
-          const f = fastL[i] as number;
-          const sl = slowL[i] as number;
-          if ((pf < ps && f > sl) || (ps < pf && sl > f)) break;
-          pf = f;
-          ps = sl;
+          if (signals[i] !== 0) break;
           if (writeEquity) eqOut[i] = eq;
           if (writeCash) cashArr[i] = cash;
         }
+        // Flat: equity is what the general path just marked, so the drawdown is unchanged.
       } else if (pos > 0) {
         for (; i < end; i++) {
-          const f = fastL[i] as number;
-          const sl = slowL[i] as number;
-          if ((pf < ps && f > sl) || (ps < pf && sl > f) || (low[i] as number) <= liq) break;
-          pf = f;
-          ps = sl;
+          if (signals[i] !== 0 || (low[i] as number) <= liq) break;
           const c = close[i] as number;
           eq = cash + (c * pos - pos * avg);
           if (eq > peak) {
@@ -251,11 +432,7 @@ export function runSignalKernel(
         }
       } else {
         for (; i < end; i++) {
-          const f = fastL[i] as number;
-          const sl = slowL[i] as number;
-          if ((pf < ps && f > sl) || (ps < pf && sl > f) || (high[i] as number) >= liq) break;
-          pf = f;
-          ps = sl;
+          if (signals[i] !== 0 || (high[i] as number) >= liq) break;
           const c = close[i] as number;
           eq = cash + (c * pos - pos * avg);
           if (eq > peak) {
@@ -270,52 +447,64 @@ export function runSignalKernel(
           if (writeCash) cashArr[i] = cash;
         }
       }
-    } else if (pos === 0) {
-      eq = cash + 0;
-      for (; i < end; i++) {
-        if (signals[i] !== 0) break;
-        if (writeEquity) eqOut[i] = eq;
-        if (writeCash) cashArr[i] = cash;
-      }
-      // Flat: equity is what the general path just marked, so the drawdown is unchanged.
-    } else if (pos > 0) {
-      for (; i < end; i++) {
-        if (signals[i] !== 0 || (low[i] as number) <= liq) break;
-        const c = close[i] as number;
-        eq = cash + (c * pos - pos * avg);
-        if (eq > peak) {
-          peak = eq;
-          ddFloor = peak * (1 - maxDd) * (1 + 1e-12);
-        } else if (eq < ddFloor || peak <= 0) {
-          const dd = 1 - eq / peak;
-          if (dd > maxDd) maxDd = dd;
-          ddFloor = peak * (1 - maxDd) * (1 + 1e-12);
-        }
-        if (writeEquity) eqOut[i] = eq;
-        if (writeCash) cashArr[i] = cash;
-      }
-    } else {
-      for (; i < end; i++) {
-        if (signals[i] !== 0 || (high[i] as number) >= liq) break;
-        const c = close[i] as number;
-        eq = cash + (c * pos - pos * avg);
-        if (eq > peak) {
-          peak = eq;
-          ddFloor = peak * (1 - maxDd) * (1 + 1e-12);
-        } else if (eq < ddFloor || peak <= 0) {
-          const dd = 1 - eq / peak;
-          if (dd > maxDd) maxDd = dd;
-          ddFloor = peak * (1 - maxDd) * (1 + 1e-12);
-        }
-        if (writeEquity) eqOut[i] = eq;
-        if (writeCash) cashArr[i] = cash;
+      if (i >= nextReport && onProgress) {
+        onProgress(i / n);
+        nextReport = i + chunk;
       }
     }
-    if (i >= nextReport && onProgress) {
-      onProgress(i / n);
-      nextReport = i + chunk;
-    }
+    this.i = i;
+    this.fIdx = fIdx;
+    this.fundingBar = fundingBar;
+    this.pending = pending;
+    this.pos = pos;
+    this.avg = avg;
+    this.cash = cash;
+    this.liq = liq;
+    this.liqDirty = liqDirty;
+    this.peak = peak;
+    this.maxDd = maxDd;
+    this.ddFloor = ddFloor;
+    this.eq = eq;
+    this.nextReport = nextReport;
   }
-  if (n > 0) leg.mark = close[n - 1] as number;
-  return { equityFinal: eq, equityPeak: peak, maxDrawdown: maxDd };
+
+  /** Runs to the end (if not there yet) and returns the figures. */
+  finish(): KernelStats {
+    this.advance(this.n);
+    const n = this.n;
+    if (n > 0) {
+      const c = this.bars.close[n - 1] as number;
+      this.leg.mark = c;
+      // Skipped blocks leave eq at an earlier bar; the last bar's value is the same formula.
+      this.eq = this.pos === 0 ? this.cash + 0 : this.cash + (c * this.pos - this.pos * this.avg);
+    }
+    return { equityFinal: this.eq, equityPeak: this.peak, maxDrawdown: this.maxDd };
+  }
+}
+
+/** A whole run in one call (see `SignalKernel`). */
+export function runSignalKernel(
+  bars: BarSeries,
+  source: Int8Array | CrossoverLines,
+  cfg: ResolvedConfig,
+  ledger: Ledger,
+  leg: LegBook,
+  funding: FundingSchedule | undefined,
+  equityOut: Float64Array | null,
+  cashOut: Float64Array | null,
+  onProgress: ((fraction: number) => void) | undefined,
+  blocks: Float64Array | null = null,
+): KernelStats {
+  return new SignalKernel(
+    bars,
+    source,
+    cfg,
+    ledger,
+    leg,
+    funding,
+    equityOut,
+    cashOut,
+    onProgress,
+    blocks,
+  ).finish();
 }

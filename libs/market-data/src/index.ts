@@ -1,2 +1,4 @@
 export * from './synthetic';
 export * from './codecs';
+export * from './ingest';
+export * from './exchange';

@@ -25,8 +25,8 @@ export type OrderType = 'market' | 'limit' | 'stop' | 'stop-limit' | 'trailing-s
 /**
  * How long an unfilled order stays working.
  * - `'gtc'`: until filled or cancelled;
- * - `'ioc'`: only on the first bar it can fill on (the next bar, or the current close with
- *   `fillTiming: 'close'`); whatever does not fill there is cancelled;
+ * - `'ioc'`: meets the market once, at the next bar's open (a market order fills as usual);
+ *   whatever does not fill there is cancelled;
  * - `{ bars: n }`: good for the next `n` bars it is eligible on, then cancelled.
  */
 export type TimeInForce = 'gtc' | 'ioc' | { bars: number };
@@ -233,7 +233,7 @@ export interface IndicatorCache {
  * the decisions of the event form: the engine's tests run both and compare trades and equity.
  *
  * `signals` sees the whole series, so it must be causal: `out[i]` may depend only on bars
- * `0..i`. The engine's look-ahead property test checks this for every strategy that has the form.
+ * `0..i`. `out` arrives filled with `SIGNAL_NONE` (the engine reuses the buffer). The engine's look-ahead property test checks this for every strategy that has the form.
  */
 export interface VectorizedForm {
   signals(bars: BarSeries, params: Readonly<ParamValues>, cache: IndicatorCache, out: Int8Array): void;

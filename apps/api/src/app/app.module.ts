@@ -15,12 +15,21 @@ import { BarsController } from './bars/bars.controller';
 import { BarsService } from './bars/bars.service';
 import { AuditMiddleware } from './common/audit.middleware';
 import { ApiExceptionFilter } from './common/exception.filter';
+import { DataController } from './data/data.controller';
+import { DataService } from './data/data.service';
 import { HealthController } from './health/health.controller';
 import { InstrumentsController } from './instruments/instruments.controller';
 import { JobsController } from './jobs/jobs.controller';
 import { JobLauncher } from './jobs/job-launcher.service';
 import { JobsService } from './jobs/jobs.service';
 import { StrategiesController } from './strategies/strategies.controller';
+import { MonteCarloController } from './monte-carlo/monte-carlo.controller';
+import { MonteCarloService } from './monte-carlo/monte-carlo.service';
+import { LineageController } from './sweeps/lineage.controller';
+import { WalkForwardsController } from './walk-forwards/walk-forwards.controller';
+import { WalkForwardsService } from './walk-forwards/walk-forwards.service';
+import { SweepsController } from './sweeps/sweeps.controller';
+import { SweepsService } from './sweeps/sweeps.service';
 import { UsersController } from './users/users.controller';
 import { UsersService } from './users/users.service';
 
@@ -47,6 +56,11 @@ import { UsersService } from './users/users.service';
     StrategiesController,
     InstrumentsController,
     BarsController,
+    SweepsController,
+    LineageController,
+    MonteCarloController,
+    WalkForwardsController,
+    DataController,
   ],
   providers: [
     AuthService,
@@ -55,6 +69,10 @@ import { UsersService } from './users/users.service';
     JobLauncher,
     BacktestsService,
     BarsService,
+    SweepsService,
+    MonteCarloService,
+    WalkForwardsService,
+    DataService,
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_FILTER, useClass: ApiExceptionFilter },
   ],

@@ -1,7 +1,7 @@
-import { type BacktestOutcome } from '@gauntlet/compute';
+import { type BacktestOutcome, type SweepRequest } from '@gauntlet/compute';
 import { type ParamValues } from '@gauntlet/contracts';
 import { type BarColumns } from '@gauntlet/db';
-import { type EngineConfig } from '@gauntlet/engine';
+import { type EngineConfig, type SweepCellResult } from '@gauntlet/engine';
 
 export interface EngineJob {
   bars: BarColumns;
@@ -20,5 +20,11 @@ export interface EngineRunner {
     job: EngineJob,
     options: { onProgress: (fraction: number) => void; signal: AbortSignal },
   ): Promise<Required<BacktestOutcome>>;
+  /** Sweep cells spread over every engine thread; results in the order of `request.cells`. */
+  runSweep(
+    bars: BarColumns,
+    request: SweepRequest,
+    options: { onProgress: (fraction: number) => void; signal: AbortSignal },
+  ): Promise<SweepCellResult[]>;
   close(): Promise<void>;
 }

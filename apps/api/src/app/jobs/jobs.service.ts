@@ -64,6 +64,13 @@ export class JobsService {
         ...(job.status === 'completed' && job.kind === 'backtest'
           ? { result: `/api/backtests/${job.id}` }
           : {}),
+        ...(job.status === 'completed' && job.kind === 'sweep' ? { result: `/api/sweeps/${job.id}` } : {}),
+        ...(job.status === 'completed' && job.kind === 'walk-forward'
+          ? { result: `/api/walk-forwards/${job.id}` }
+          : {}),
+        ...(job.status === 'completed' && job.kind === 'monte-carlo'
+          ? { result: `/api/monte-carlo/${job.id}` }
+          : {}),
         temporal: `${this.config.temporalUiUrl}/namespaces/${this.config.temporalNamespace}/workflows/${encodeURIComponent(job.workflowId)}`,
       },
     };

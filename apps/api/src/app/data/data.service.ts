@@ -1,0 +1,172 @@
+import { randomUUID } from 'node:crypto';
+import { unlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { HttpException, HttpStatus, Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { type GauntletConfig } from '@gauntlet/config';
+import {
+  type FieldError,
+  type ImportResultDto,
+  type InstrumentCoverageDto,
+  type InstrumentKind,
+  type SyncJobDto,
+  type SyncRequestDto,
+  type Timeframe,
+  TIMEFRAMES,
+} from '@gauntlet/contracts';
+import { ImportError, SyncQueues, barCoverage, importBarsFile } from '@gauntlet/market-data';
+import { type Request, type Response } from 'express';
+import multer from 'multer';
+import { CONFIG } from '../../services/config/config.module';
+import { DatabaseService } from '../../services/database/database.service';
+import { notFound, validationError } from '../common/errors';
+
+interface Upload {
+  path: string;
+  originalName: string;
+  fields: Record<string, unknown>;
+}
+
+/** Bar-file imports and coverage; the work itself is `@gauntlet/market-data`'s, shared with the CLI. */
+@Injectable()
+export class DataService implements OnApplicationShutdown {
+  private queues: SyncQueues | undefined;
+
+  constructor(
+    private readonly db: DatabaseService,
+    @Inject(CONFIG) private readonly config: GauntletConfig,
+  ) {}
+
+  /** Streams the multipart `file` field to a temporary file, refusing it past IMPORT_MAX_BYTES. */
+  private receive(req: Request, res: Response): Promise<Upload> {
+    const limit = this.config.importMaxBytes;
+    const upload = multer({
+      storage: multer.diskStorage({
+        destination: tmpdir(),
+        filename: (_req, _file, cb) => cb(null, `gauntlet-import-${randomUUID()}`),
+      }),
+      limits: { fileSize: limit, files: 1 },
+    }).single('file');
+    return new Promise((resolve, reject) => {
+      upload(req, res, (err: unknown) => {
+        if (err instanceof multer.MulterError && err.code === 'LIMIT_FILE_SIZE') {
+          reject(
+            new HttpException(
+              `the file is larger than the import limit of ${limit} bytes (IMPORT_MAX_BYTES)`,
+              HttpStatus.PAYLOAD_TOO_LARGE,
+            ),
+          );
+          return;
+        }
+        if (err) {
+          reject(validationError([{ field: 'file', reason: (err as Error).message }]));
+          return;
+        }
+        if (!req.file) {
+          reject(validationError([{ field: 'file', reason: 'a multipart field "file" is required' }]));
+          return;
+        }
+        resolve({
+          path: req.file.path,
+          originalName: req.file.originalname,
+          fields: (req.body ?? {}) as Record<string, unknown>,
+        });
+      });
+    });
+  }
+
+  async importUpload(req: Request, res: Response, owner: string): Promise<ImportResultDto> {
+    const upload = await this.receive(req, res);
+    try {
+      const text = (name: string): string | undefined => {
+        const v = upload.fields[name];
+        return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
+      };
+      const errors: FieldError[] = [];
+      const exchange = text('exchange');
+      const symbol = text('symbol');
+      if (!exchange) errors.push({ field: 'exchange', reason: 'is required' });
+      if (!symbol) errors.push({ field: 'symbol', reason: 'is required' });
+      const timeframe = text('timeframe') ?? '1m';
+      if (!(TIMEFRAMES as readonly string[]).includes(timeframe))
+        errors.push({ field: 'timeframe', reason: `must be one of ${TIMEFRAMES.join(', ')}` });
+      const kind = text('kind');
+      if (kind !== undefined && kind !== 'spot' && kind !== 'perpetual')
+        errors.push({ field: 'kind', reason: 'must be spot or perpetual' });
+      if (errors.length > 0) throw validationError(errors);
+      const quote = text('quoteCurrency');
+      try {
+        return await importBarsFile(this.db.pool, this.config.databaseSchema, {
+          path: upload.path,
+          name: upload.originalName,
+          exchange: exchange!,
+          symbol: symbol!,
+          timeframe: timeframe as Timeframe,
+          skipInvalid: ['true', '1', 'yes'].includes(text('skipInvalid') ?? ''),
+          owner,
+          ...(kind ? { kind: kind as InstrumentKind } : {}),
+          ...(quote ? { quoteCurrency: quote } : {}),
+        });
+      } catch (e) {
+        if (e instanceof ImportError) throw validationError([{ field: 'timeframe', reason: e.message }]);
+        if (e instanceof Error && e.name === 'BarsFormatError')
+          throw validationError([{ field: 'file', reason: e.message }]);
+        throw e;
+      }
+    } finally {
+      await unlink(upload.path).catch(() => undefined);
+    }
+  }
+
+  coverage(instrumentId: string | undefined, minMissingBars: number): Promise<InstrumentCoverageDto[]> {
+    return barCoverage(this.db.pool, this.config.databaseSchema, {
+      minMissingBars,
+      ...(instrumentId ? { instrumentId } : {}),
+    });
+  }
+
+  private get syncQueues(): SyncQueues {
+    this.queues ??= new SyncQueues(this.config.redisUrl, this.config.redisPrefix);
+    return this.queues;
+  }
+
+  async submitSync(body: SyncRequestDto): Promise<{ job: SyncJobDto; created: boolean }> {
+    const errors: FieldError[] = [];
+    if (body.exchange !== 'bybit' && body.exchange !== 'binance')
+      errors.push({ field: 'exchange', reason: 'must be bybit or binance' });
+    if (typeof body.symbol !== 'string' || !/^[A-Za-z0-9]{2,30}$/.test(body.symbol))
+      errors.push({ field: 'symbol', reason: 'must be an exchange symbol such as BTCUSDT' });
+    const kind = body.kind ?? 'spot';
+    if (kind !== 'spot' && kind !== 'perpetual')
+      errors.push({ field: 'kind', reason: 'must be spot or perpetual' });
+    const from = Date.parse(String(body.from));
+    if (!Number.isFinite(from)) errors.push({ field: 'from', reason: 'must be an ISO 8601 date' });
+    const to = body.to === undefined ? undefined : Date.parse(String(body.to));
+    if (to !== undefined && !(to > from))
+      errors.push({ field: 'to', reason: 'must be an ISO 8601 date after from' });
+    const every = body.everySeconds ?? 60;
+    if (!Number.isInteger(every) || every < 10)
+      errors.push({ field: 'everySeconds', reason: 'must be a whole number >= 10' });
+    if (errors.length > 0) throw validationError(errors);
+    return this.syncQueues.submit(
+      {
+        exchange: body.exchange,
+        symbol: body.symbol.toUpperCase(),
+        kind,
+        from,
+        ...(to !== undefined ? { to } : {}),
+        ...(body.funding ? { funding: true } : {}),
+      },
+      body.continuous ? every * 1000 : undefined,
+    );
+  }
+
+  async sync(id: string): Promise<SyncJobDto> {
+    const job = await this.syncQueues.find(id);
+    if (!job) throw notFound('Sync job', id);
+    return job;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.queues?.close();
+  }
+}

@@ -1,0 +1,6 @@
+export * from './http';
+export * from './types';
+export * from './bybit';
+export * from './binance';
+export * from './sync';
+export * from './queue';

@@ -1,0 +1,229 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { type ImportStatus, type InstrumentKind, type Timeframe, TIMEFRAME_MS } from '@gauntlet/contracts';
+import { BarsRepository } from '@gauntlet/db';
+import { type Pool } from 'pg';
+import { type BarSeries } from '../codecs/bar-series';
+import { type BarFileFormat, detectBarFormat, readBarsFile } from '../codecs/read-file';
+import { type ValidationReport } from '../codecs/validation';
+
+export interface ImportBarsInput {
+  /** The file on disk (an upload is streamed to a temporary file first). */
+  path: string;
+  /** The file's own name, for format detection when `path` is a temporary name. */
+  name?: string;
+  exchange: string;
+  symbol: string;
+  /** The file's bar interval. Only 1-minute bars are stored; coarser ones are derived from them. */
+  timeframe?: Timeframe;
+  /** Import the valid rows of a file with errors instead of rejecting it. */
+  skipInvalid?: boolean;
+  /** Used when the instrument does not exist yet. */
+  kind?: InstrumentKind;
+  quoteCurrency?: string;
+  tickSize?: number;
+  lotSize?: number;
+  /** The user importing, when known. */
+  owner?: string | null;
+}
+
+export type { ImportStatus };
+
+export interface ImportBarsResult {
+  /**
+   * `imported`: bars written, data version moved on. `unchanged`: the same file was the
+   * instrument's latest import, nothing written. `rejected`: bad rows (without `skipInvalid`) or
+   * no usable rows, nothing written.
+   */
+  status: ImportStatus;
+  instrumentId: string;
+  format: BarFileFormat;
+  /** sha256 of the file's bytes, hex. */
+  contentHash: string;
+  /** Bars written (0 unless `imported`). */
+  imported: number;
+  /** Bad rows left out (only with `skipInvalid`; otherwise they cause `rejected`). */
+  skipped: number;
+  /** The instrument's data version after the import; null when rejected. */
+  dataVersion: string | null;
+  /** Why a file was rejected, when it was not for bad rows alone. */
+  message?: string;
+  report: ValidationReport;
+}
+
+/** The import cannot even start (bad arguments); distinct from a file with bad rows. */
+export class ImportError extends Error {
+  override readonly name = 'ImportError';
+}
+
+const QUOTES = ['USDT', 'USDC', 'BUSD', 'FDUSD', 'USD', 'EUR', 'GBP', 'JPY', 'BTC', 'ETH', 'BNB'];
+
+/** `BTCUSDT` → USDT, `ETH/BTC` and `XRP_ETH` → the part after the separator. */
+export function guessQuoteCurrency(symbol: string): string {
+  const parts = symbol.toUpperCase().split(/[/_\-:]/);
+  if (parts.length > 1) return parts[parts.length - 1]!.replace(/[^A-Z0-9]/g, '') || 'USD';
+  return QUOTES.find((q) => parts[0]!.endsWith(q) && parts[0]!.length > q.length) ?? 'USD';
+}
+
+/** The finest price step the data shows (from decimal places), a stand-in for the exchange's tick size. */
+export function guessTickSize(bars: BarSeries): number {
+  let decimals = 0;
+  const n = Math.min(bars.length, 5000);
+  for (const col of [bars.open, bars.high, bars.low, bars.close]) {
+    for (let i = 0; i < n; i++) {
+      const text = String(col[i]);
+      if (text.includes('e')) continue;
+      const dot = text.indexOf('.');
+      if (dot >= 0) decimals = Math.max(decimals, text.length - dot - 1);
+    }
+  }
+  return Number(`1e-${Math.min(decimals, 12)}`);
+}
+
+/** The data version after importing `contentHash` on top of `previous`: a chain over content hashes. */
+export function nextDataVersion(previous: string | null, contentHash: string): string {
+  return createHash('sha256')
+    .update(previous ?? '')
+    .update('\n')
+    .update(contentHash)
+    .digest('hex')
+    .slice(0, 32);
+}
+
+export async function hashFile(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+async function formatOf(path: string, name: string): Promise<BarFileFormat> {
+  const handle = await open(path, 'r');
+  try {
+    const head = new Uint8Array(64);
+    const { bytesRead } = await handle.read(head, 0, 64, 0);
+    const gz = bytesRead >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+    return detectBarFormat(name, gz ? new Uint8Array(0) : head.subarray(0, bytesRead));
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The smallest step between consecutive bars, in ms (Infinity for fewer than two bars). */
+function smallestStep(bars: BarSeries): number {
+  let step = Infinity;
+  for (let i = 1; i < bars.length; i++) step = Math.min(step, bars.time[i]! - bars.time[i - 1]!);
+  return step;
+}
+
+/**
+ * Reads, validates and stores one file of bars for one instrument. Everything is written in one
+ * transaction — the instrument (created when new), the bars through binary COPY (upserted where
+ * they overlap stored ones), the import record with the file's content hash, and the instrument's
+ * new data version — so a failure leaves nothing behind. Re-importing the file that was the
+ * instrument's latest import changes nothing.
+ */
+export async function importBarsFile(
+  pool: Pool,
+  schema: string,
+  input: ImportBarsInput,
+): Promise<ImportBarsResult> {
+  const exchange = input.exchange.trim().toLowerCase();
+  const symbol = input.symbol.trim().toUpperCase();
+  if (!/^[a-z0-9_-]+$/.test(exchange))
+    throw new ImportError(`exchange "${input.exchange}" must be letters, digits, - or _`);
+  if (!/^[A-Z0-9_./-]+$/.test(symbol))
+    throw new ImportError(`symbol "${input.symbol}" must be letters, digits, or . / - _`);
+  const timeframe = input.timeframe ?? '1m';
+  if (timeframe !== '1m') {
+    throw new ImportError(
+      `only 1-minute bars are stored (coarser timeframes are derived from them); got --timeframe ${timeframe}`,
+    );
+  }
+  const instrumentId = `${exchange}:${symbol}`;
+  const name = input.name ?? basename(input.path);
+  const format = await formatOf(input.path, name);
+  const [file, contentHash] = await Promise.all([readBarsFile(input.path, { format }), hashFile(input.path)]);
+  const { bars, report } = file;
+  const skipped = report.rows - report.valid - report.duplicates;
+  const base = { instrumentId, format, contentHash, report };
+  const reject = (message?: string): ImportBarsResult => ({
+    ...base,
+    status: 'rejected',
+    imported: 0,
+    skipped: 0,
+    dataVersion: null,
+    ...(message ? { message } : {}),
+  });
+  if (report.errors.length > 0 && !input.skipInvalid) {
+    return reject(
+      `${report.errors.length} problem(s) in ${skipped} row(s); nothing was imported (skip them with --skip-invalid)`,
+    );
+  }
+  if (bars.length === 0) return reject('the file has no valid bars');
+  for (let i = 0; i < bars.length; i++) {
+    if (bars.time[i]! % 60_000 !== 0) {
+      return reject(`bar ${i + 1} starts at ${new Date(bars.time[i]!).toISOString()}, not on a whole minute`);
+    }
+  }
+  const step = smallestStep(bars);
+  if (step > TIMEFRAME_MS['1m'] && step !== Infinity) {
+    return reject(
+      `consecutive bars are at least ${step / 60_000} minutes apart: this is not a 1-minute file`,
+    );
+  }
+
+  const repo = new BarsRepository(pool, schema);
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query(
+      `INSERT INTO "${schema}".instruments
+         (id, exchange, symbol, kind, quote_currency, tick_size, lot_size, data_version)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, '')
+       ON CONFLICT (id) DO NOTHING`,
+      [
+        instrumentId,
+        exchange,
+        symbol,
+        input.kind ?? 'spot',
+        input.quoteCurrency ?? guessQuoteCurrency(symbol),
+        input.tickSize ?? guessTickSize(bars),
+        input.lotSize ?? 1e-8,
+      ],
+    );
+    // Serialises imports into one instrument, so the data-version chain has one order.
+    const current = await client.query<{ data_version: string }>(
+      `SELECT data_version FROM "${schema}".instruments WHERE id = $1 FOR UPDATE`,
+      [instrumentId],
+    );
+    const previous = current.rows[0]?.data_version || null;
+    const latest = await client.query<{ content_hash: string }>(
+      `SELECT content_hash FROM "${schema}".imports WHERE instrument_id = $1 ORDER BY created_at DESC, id LIMIT 1`,
+      [instrumentId],
+    );
+    if (latest.rows[0]?.content_hash === contentHash) {
+      await client.query('ROLLBACK');
+      return { ...base, status: 'unchanged', imported: 0, skipped, dataVersion: previous };
+    }
+    const imported = await repo.copyIn(client, instrumentId, [bars]);
+    const dataVersion = nextDataVersion(previous, contentHash);
+    await client.query(
+      `INSERT INTO "${schema}".imports (instrument_id, content_hash, format, rows, skipped, owner)
+       VALUES ($1, $2, $3, $4, $5, $6)`,
+      [instrumentId, contentHash, format, imported, skipped, input.owner ?? null],
+    );
+    await client.query(
+      `UPDATE "${schema}".instruments SET data_version = $2, updated_at = now() WHERE id = $1`,
+      [instrumentId, dataVersion],
+    );
+    await client.query('COMMIT');
+    return { ...base, status: 'imported', imported, skipped, dataVersion };
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,2 @@
+export * from './import';
+export * from './coverage';
