@@ -254,6 +254,36 @@ describe('backtest job end to end', () => {
     expect(again.status).toBe(409);
   });
 
+  it('lets programs use API keys: shown once, hashed at rest, revocable', async () => {
+    const created = await alice.json<{ id: string; key: string; prefix: string }>('POST', '/api/api-keys', {
+      name: 'nightly optimiser',
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.key).toMatch(/^gk_/);
+    expect(created.body.key.startsWith(created.body.prefix)).toBe(true);
+    const listed = await alice.json<Array<Record<string, unknown>>>('GET', '/api/api-keys');
+    expect(listed.body.map((k) => k['id'])).toContain(created.body.id);
+    expect(JSON.stringify(listed.body)).not.toContain(created.body.key);
+
+    const withKey = await fetch(`${stack.apiUrl}/api/jobs/${jobId}`, {
+      headers: { 'x-api-key': created.body.key },
+    });
+    expect(withKey.status).toBe(200);
+    const pool = new Pool({ connectionString: stack.databaseUrl, options: `-c search_path=${stack.schema}` });
+    const stored = await pool.query<{ key_hash: string }>(`SELECT key_hash FROM api_keys WHERE id = $1`, [
+      created.body.id,
+    ]);
+    await pool.end();
+    expect(stored.rows[0]?.key_hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(stored.rows[0]?.key_hash).not.toContain(created.body.key);
+
+    expect((await alice.request('DELETE', `/api/api-keys/${created.body.id}`)).status).toBe(204);
+    const revoked = await fetch(`${stack.apiUrl}/api/jobs/${jobId}`, {
+      headers: { 'x-api-key': created.body.key },
+    });
+    expect(revoked.status).toBe(401);
+  });
+
   it('audits state-changing requests: who, what, status — no bodies, no query strings', async () => {
     const pool = new Pool({ connectionString: stack.databaseUrl, options: `-c search_path=${stack.schema}` });
     const { rows } = await pool.query<{
