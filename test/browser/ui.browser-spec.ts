@@ -276,9 +276,25 @@ describe('research UI in a browser', () => {
     expect(bundle.gzip).toBeLessThan(500 * 1024);
   });
 
+  it('shows a banner while the API is down, then recovers by itself and reloads the page data', async () => {
+    await page.goto(`${web.url}/jobs`);
+    await page.waitForSelector(`text=${jobId}`);
+    await stack.stopApi();
+    await page.click('button:has-text("Refresh")');
+    await page.waitForSelector('[data-testid="api-down"]', { timeout: 30_000 });
+    await page.screenshot({ path: resolve(artifacts, 'api-down.png'), fullPage: true });
+    // The page stays usable: the job list it had is still on screen.
+    expect(await page.isVisible(`text=${jobId}`)).toBe(true);
+    stack.startApi();
+    await stack.waitForApi();
+    await page.waitForSelector('[data-testid="api-down"]', { state: 'detached', timeout: 60_000 });
+    await page.waitForSelector(`text=${jobId}`);
+  });
+
   it('logged no errors in the browser console', () => {
     // The 400, 401 and 404 responses provoked above are logged by Chromium as failed resources.
-    const unexpected = consoleErrors.filter((e) => !/status of (400|401|404)/.test(e));
+    // So are the 502s the proxy answers while the API is stopped on purpose.
+    const unexpected = consoleErrors.filter((e) => !/status of (400|401|404|502)/.test(e));
     expect(unexpected).toEqual([]);
   });
 });
