@@ -291,6 +291,41 @@ describe('research UI in a browser', () => {
     await page.waitForSelector(`text=${jobId}`);
   });
 
+  it('keeps a job’s progress live across an API restart, in the same document', async () => {
+    // The worker is held back so the job is still waiting when the API goes away.
+    await stack.stopWorker();
+    const alice = await ApiClient.login(stack.apiUrl, USERS.alice);
+    const created = await alice.json<JobDto>('POST', '/api/backtests', {
+      strategy: 'sma-crossover',
+      params: { fast: 12, slow: 36 },
+      instrument: 'demo:BTCUSDT',
+      timeframe: '15m',
+      from: '2023-03-01T00:00:00Z',
+      to: '2023-06-01T00:00:00Z',
+      initialCash: 10000,
+    });
+    expect(created.status).toBe(202);
+    const id = created.body.id;
+    await page.goto(`${web.url}/jobs`);
+    await page.locator(`tr[data-job-id="${id}"][data-status=queued]`).waitFor();
+    await page.evaluate(
+      () => ((window as unknown as { __restartDocument: boolean }).__restartDocument = true),
+    );
+    await stack.stopApi();
+    stack.startApi();
+    await stack.waitForApi();
+    stack.startWorker();
+    await page.locator(`tr[data-job-id="${id}"][data-status=completed]`).waitFor({ timeout: 120_000 });
+    const progress = await page
+      .locator(`tr[data-job-id="${id}"] [data-testid=job-progress]`)
+      .getAttribute('aria-valuenow');
+    expect(progress).toBe('100');
+    const sameDocument = await page.evaluate(
+      () => (window as unknown as { __restartDocument?: boolean }).__restartDocument === true,
+    );
+    expect(sameDocument).toBe(true);
+  });
+
   it('logged no errors in the browser console', () => {
     // The 400, 401 and 404 responses provoked above are logged by Chromium as failed resources.
     // So are the 502s the proxy answers while the API is stopped on purpose.
