@@ -7,6 +7,7 @@ import { CurrentUser } from '../auth/current-user.decorator';
 import { JobResponseDto } from '../jobs/jobs.dto';
 import { BacktestReportResponseDto, BacktestRequestDto } from './backtests.dto';
 import { BacktestsService } from './backtests.service';
+import { acceptedJob } from '../jobs/accepted-job';
 
 export const ARROW_STREAM = 'application/vnd.apache.arrow.stream';
 
@@ -27,10 +28,7 @@ export class BacktestsController {
     @Body() body: BacktestRequestDto,
     @Res({ passthrough: true }) res: Response,
   ): Promise<JobDto> {
-    const { job, created } = await this.backtests.create(user, body);
-    res.status(202).location(job.links.self);
-    res.setHeader('X-Job-Created', created ? 'true' : 'false');
-    return job;
+    return acceptedJob(res, await this.backtests.create(user, body));
   }
 
   @Get(':id')

@@ -7,6 +7,7 @@ import { CurrentUser } from '../auth/current-user.decorator';
 import { JobResponseDto } from '../jobs/jobs.dto';
 import { MonteCarloReportResponseDto, MonteCarloRequestDto } from './monte-carlo.dto';
 import { MonteCarloService } from './monte-carlo.service';
+import { acceptedJob } from '../jobs/accepted-job';
 
 @ApiTags('monte-carlo')
 @ApiBearerAuth()
@@ -25,10 +26,7 @@ export class MonteCarloController {
     @Body() body: MonteCarloRequestDto,
     @Res({ passthrough: true }) res: Response,
   ): Promise<JobDto> {
-    const { job, created } = await this.monteCarlo.create(user, body);
-    res.status(202).location(job.links.self);
-    res.setHeader('X-Job-Created', created ? 'true' : 'false');
-    return job;
+    return acceptedJob(res, await this.monteCarlo.create(user, body));
   }
 
   @Get(':id')

@@ -12,6 +12,7 @@ import {
   SweepResultsQueryDto,
 } from './sweeps.dto';
 import { SweepsService } from './sweeps.service';
+import { acceptedJob } from '../jobs/accepted-job';
 
 @ApiTags('sweeps')
 @ApiBearerAuth()
@@ -30,10 +31,7 @@ export class SweepsController {
     @Body() body: SweepRequestDto,
     @Res({ passthrough: true }) res: Response,
   ): Promise<JobDto> {
-    const { job, created } = await this.sweeps.create(user, body);
-    res.status(202).location(job.links.self);
-    res.setHeader('X-Job-Created', created ? 'true' : 'false');
-    return job;
+    return acceptedJob(res, await this.sweeps.create(user, body));
   }
 
   @Get(':id')

@@ -8,6 +8,7 @@ import { ARROW_STREAM } from '../backtests/backtests.controller';
 import { JobResponseDto } from '../jobs/jobs.dto';
 import { WalkForwardReportResponseDto, WalkForwardRequestDto } from './walk-forwards.dto';
 import { WalkForwardsService } from './walk-forwards.service';
+import { acceptedJob } from '../jobs/accepted-job';
 
 @ApiTags('walk-forwards')
 @ApiBearerAuth()
@@ -26,10 +27,7 @@ export class WalkForwardsController {
     @Body() body: WalkForwardRequestDto,
     @Res({ passthrough: true }) res: Response,
   ): Promise<JobDto> {
-    const { job, created } = await this.walkForwards.create(user, body);
-    res.status(202).location(job.links.self);
-    res.setHeader('X-Job-Created', created ? 'true' : 'false');
-    return job;
+    return acceptedJob(res, await this.walkForwards.create(user, body));
   }
 
   @Get(':id')
