@@ -1,4 +1,18 @@
-import { type ImportResultDto, type InstrumentCoverageDto } from '@gauntlet/contracts';
+import {
+  type BarDto,
+  type ErrorResponse,
+  type FundingRateDto,
+  type ImportResultDto,
+  type InstrumentCoverageDto,
+} from '@gauntlet/contracts';
+import {
+  Float64,
+  RecordBatchFileWriter,
+  Table,
+  TimestampMillisecond,
+  makeData,
+  makeVector,
+} from 'apache-arrow';
 import { ApiClient, AppStack, USERS } from '../support/app-stack';
 
 /** `POST /api/data/imports` (multipart, size-limited) and `GET /api/data/coverage` on the built API. */
@@ -43,11 +57,11 @@ describe('data API', () => {
 
   async function upload(
     bearer: string,
-    text: string,
+    text: string | Uint8Array,
     fields: Record<string, string>,
   ): Promise<{ status: number; body: ImportResultDto & { message?: string } }> {
     const form = new FormData();
-    form.append('file', new Blob([text], { type: 'text/csv' }), 'bars.csv');
+    form.append('file', new Blob([text]), typeof text === 'string' ? 'bars.csv' : 'funding.feather');
     for (const [k, v] of Object.entries(fields)) form.append(k, v);
     const res = await fetch(`${stack.apiUrl}/api/data/imports`, {
       method: 'POST',
@@ -121,5 +135,136 @@ describe('data API', () => {
     expect(tooBig.body.message).toMatch(/IMPORT_MAX_BYTES/);
     const denied = await upload(viewerToken, csv([0]), { exchange: 'test', symbol: 'VIEWUSDT' });
     expect(denied.status).toBe(403);
+  });
+
+  /** A small Arrow file of funding rates: millisecond timestamps in `date`, rates in `open`. */
+  function fundingFile(times: number[], rates: number[]): Uint8Array {
+    const date = makeVector(
+      makeData({
+        type: new TimestampMillisecond('UTC'),
+        length: times.length,
+        nullCount: 0,
+        data: BigInt64Array.from(times, (t) => BigInt(t)),
+      }),
+    );
+    const open = makeVector(
+      makeData({ type: new Float64(), length: rates.length, data: Float64Array.from(rates) }),
+    );
+    const writer = new RecordBatchFileWriter();
+    writer.write(new Table({ date, open }));
+    writer.finish();
+    return writer.toUint8Array(true);
+  }
+
+  it('imports funding rates and serves them by range', async () => {
+    const h8 = 8 * 3600_000;
+    const t0 = Date.UTC(2024, 6, 1);
+    const times = [0, 1, 2, 3].map((i) => t0 + i * h8);
+    const rates = [0.0001, -0.00005, 0.0002, 0.000125];
+    const file = fundingFile(times, rates);
+    const fields = { series: 'funding', exchange: 'test', symbol: 'FUNDUSDT' };
+    const first = await upload(aliceToken, file, fields);
+    expect(first.status).toBe(201);
+    expect(first.body).toMatchObject({ status: 'imported', series: 'funding', timeframe: null, imported: 4 });
+    const again = await upload(aliceToken, file, fields);
+    expect(again.status).toBe(200);
+    expect(again.body.status).toBe('unchanged');
+
+    const from = new Date(times[1]!).toISOString();
+    const to = new Date(times[3]!).toISOString();
+    const got = await alice.json<FundingRateDto[]>(
+      'GET',
+      `/api/data/funding?instrument=test:FUNDUSDT&from=${from}&to=${to}`,
+    );
+    expect(got.status).toBe(200);
+    expect(got.body).toEqual([
+      { time: new Date(times[1]!).toISOString(), rate: rates[1] },
+      { time: new Date(times[2]!).toISOString(), rate: rates[2] },
+    ]);
+    const bad = await alice.json<ErrorResponse>('GET', '/api/data/funding?instrument=test:FUNDUSDT&from=x');
+    expect(bad.status).toBe(400);
+    expect(bad.body.details?.map((d) => d.field).sort()).toEqual(['from', 'to']);
+    const unknown = await alice.json('GET', `/api/data/funding?instrument=test:NOPE&from=${from}&to=${to}`);
+    expect(unknown.status).toBe(404);
+    const refused = await upload(aliceToken, file, { ...fields, timeframe: '1h' });
+    expect(refused.status).toBe(400);
+    const coverage = await alice.json<InstrumentCoverageDto[]>(
+      'GET',
+      '/api/data/coverage?instrument=test:FUNDUSDT',
+    );
+    expect(coverage.body[0]).toMatchObject({
+      barCount: 0,
+      timeframes: [],
+      fundingRates: {
+        first: new Date(times[0]!).toISOString(),
+        last: new Date(times[3]!).toISOString(),
+        count: 4,
+      },
+    });
+  });
+
+  it('imports 1-hour bars natively and serves them from GET /api/bars with their source', async () => {
+    const rows = ['timestamp,open,high,low,close,volume'];
+    // 2024-07-02 00:00 … 07:00, hour 3 missing.
+    for (const h of [0, 1, 2, 4, 5, 6, 7]) {
+      rows.push(
+        `${new Date(Date.UTC(2024, 6, 2, h)).toISOString()},${100 + h},${103 + h},${99 + h},${101 + h},${h + 1}`,
+      );
+    }
+    const text = `${rows.join('\n')}\n`;
+    const asMinutes = await upload(aliceToken, text, { exchange: 'test', symbol: 'HOURUSDT' });
+    expect(asMinutes.status).toBe(400);
+    expect(asMinutes.body.message).toContain('not a 1-minute file');
+    const imported = await upload(aliceToken, text, {
+      exchange: 'test',
+      symbol: 'HOURUSDT',
+      timeframe: '1h',
+    });
+    expect(imported.status).toBe(201);
+    expect(imported.body).toMatchObject({ series: 'bars', timeframe: '1h', imported: 7 });
+
+    const q = '/api/bars?instrument=test:HOURUSDT&from=2024-07-02T00:00:00Z&to=2024-07-03T00:00:00Z';
+    const res = await alice.request('GET', `${q}&timeframe=1h`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-bars-source')).toBe('native-1h');
+    const hourly = (await res.json()) as BarDto[];
+    expect(hourly.map((b) => b.time.slice(11, 13))).toEqual(['00', '01', '02', '04', '05', '06', '07']);
+    expect(hourly[3]).toEqual({
+      time: '2024-07-02T04:00:00.000Z',
+      open: 104,
+      high: 107,
+      low: 103,
+      close: 105,
+      volume: 5,
+    });
+    // 4h buckets 00:00 (hours 0-2) and 04:00 (hours 4-7).
+    const four = await alice.request('GET', `${q}&timeframe=4h`);
+    expect(four.headers.get('x-bars-source')).toBe('native-1h');
+    expect(await four.json()).toEqual([
+      { time: '2024-07-02T00:00:00.000Z', open: 100, high: 105, low: 99, close: 103, volume: 6 },
+      { time: '2024-07-02T04:00:00.000Z', open: 104, high: 110, low: 103, close: 108, volume: 26 },
+    ]);
+    const minutes = await alice.request('GET', `${q}&timeframe=1m`);
+    expect(minutes.headers.get('x-bars-source')).toBe('none');
+    expect(await minutes.json()).toEqual([]);
+
+    const coverage = await alice.json<InstrumentCoverageDto[]>(
+      'GET',
+      '/api/data/coverage?instrument=test:HOURUSDT&timeframe=1h&minMissingBars=0',
+    );
+    expect(coverage.body[0]!.timeframes).toEqual([
+      {
+        timeframe: '1h',
+        source: '1h',
+        firstBar: '2024-07-02T00:00:00.000Z',
+        lastBar: '2024-07-02T07:00:00.000Z',
+        barCount: 7,
+        gaps: [{ from: '2024-07-02T03:00:00.000Z', to: '2024-07-02T04:00:00.000Z', missingBars: 1 }],
+        gapsTruncated: false,
+      },
+    ]);
+    const badTf = await alice.json<ErrorResponse>('GET', '/api/data/coverage?timeframe=2h');
+    expect(badTf.status).toBe(400);
+    expect(badTf.body.details).toEqual([expect.objectContaining({ field: 'timeframe' })]);
   });
 });

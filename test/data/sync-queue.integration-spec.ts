@@ -36,6 +36,11 @@ describe('sync jobs', () => {
     process.env = saved;
     await workers?.close();
     await queues?.queue('bybit').obliterate({ force: true });
+    const { Redis } = await import('ioredis');
+    const r = new Redis(redisUrl);
+    const limits = await r.keys(`${schema}:rate-limit:*`);
+    if (limits.length > 0) await r.del(...limits);
+    r.disconnect();
     await queues?.close();
     await pool?.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
     await pool?.end();
@@ -121,6 +126,8 @@ describe('sync jobs', () => {
   it('gauntlet data sync fetches into the configured database', async () => {
     process.env['DATABASE_URL'] = url;
     process.env['DATABASE_SCHEMA'] = schema;
+    // The CLI draws on the venue's shared request budget in Redis: this suite's own key.
+    process.env['REDIS_PREFIX'] = schema;
     process.env['BINANCE_BASE_URL'] = fake.url;
     process.env['BINANCE_FUTURES_BASE_URL'] = fake.url;
     let stdout = '';

@@ -10,7 +10,11 @@ import {
 import { DataError } from './args';
 
 /** `file:line:column` for text lines, `file: record N, column C` for JSON candles and Arrow rows. */
-export function issueLocation(path: string, position: ValidationReport['position'], issue: BarIssue): string {
+export function issueLocation(
+  path: string,
+  position: ValidationReport['position'],
+  issue: Pick<BarIssue, 'line' | 'column'>,
+): string {
   if (position === 'line')
     return `${path}:${issue.line}${issue.column === undefined ? '' : `:${issue.column}`}`;
   return `${path}: record ${issue.line}${issue.column === undefined ? '' : `, column ${issue.column}`}`;

@@ -48,6 +48,29 @@ export interface InstrumentCoverageDto {
   gaps: BarGapDto[];
   /** More gaps exist than were returned. */
   gapsTruncated: boolean;
+  /**
+   * What `GET /api/bars` serves at each timeframe that has data, with its gaps counted in bars of
+   * that timeframe (the fields above are the 1-minute base's).
+   */
+  timeframes: TimeframeCoverageDto[];
+  /** Stored funding rates: first, last and how many. */
+  fundingRates: { first: string | null; last: string | null; count: number };
+}
+
+/** Coverage of one instrument at one timeframe, as `GET /api/bars` serves it. */
+export interface TimeframeCoverageDto {
+  timeframe: Timeframe;
+  /**
+   * The stored series the bars come from: `1m` (the 1-minute base, resampled) or the native
+   * timeframe a file was imported at (resampled when coarser than it).
+   */
+  source: Timeframe;
+  firstBar: string | null;
+  lastBar: string | null;
+  barCount: number;
+  /** Runs of missing bars of this timeframe longer than the requested threshold, oldest first. */
+  gaps: BarGapDto[];
+  gapsTruncated: boolean;
 }
 
 export type ImportStatus = 'imported' | 'unchanged' | 'rejected';
@@ -64,6 +87,9 @@ export interface ImportIssueDto {
 export interface ImportResultDto {
   status: ImportStatus;
   instrumentId: InstrumentId;
+  /** Bars (at `timeframe`) or funding rates. */
+  series: 'bars' | 'funding';
+  timeframe: Timeframe | null;
   format: 'csv' | 'freqtrade-json' | 'arrow';
   contentHash: string;
   imported: number;
@@ -121,4 +147,40 @@ export interface SyncJobDto {
   error: string | null;
   /** The id of the continuous-sync schedule, when one was asked for. */
   schedulerId: string | null;
+}
+
+/** One stored funding rate: time (ISO 8601) and the rate as a fraction of the position per period. */
+export interface FundingRateDto {
+  time: string;
+  rate: number;
+}
+
+export interface QueueCountsDto {
+  waiting: number;
+  active: number;
+  completed: number;
+  failed: number;
+  delayed: number;
+  paused: number;
+  prioritized: number;
+}
+
+export interface FailedJobDto {
+  id: string;
+  name: string;
+  failedReason: string;
+  attemptsMade: number;
+  /** When it last failed, ISO 8601. */
+  finishedAt: string | null;
+  data: unknown;
+}
+
+/** One BullMQ queue on the admins' queue dashboard. */
+export interface QueueSummaryDto {
+  name: string;
+  counts: QueueCountsDto;
+  /** The most recent failed jobs (at most 20), newest first. */
+  failed: FailedJobDto[];
+  /** Repeating jobs (continuous syncs): id and interval. */
+  schedulers: Array<{ id: string; everyMs: number | null; next: string | null }>;
 }

@@ -1,16 +1,22 @@
 import { loadConfig } from '@gauntlet/config';
 import { type InstrumentKind, type Timeframe, TIMEFRAMES } from '@gauntlet/contracts';
-import { BarsRepository } from '@gauntlet/db';
 import {
   type BarExportFormat,
   BinanceAdapter,
   BybitAdapter,
   type ExchangeAdapter,
+  type ImportBarsResult,
+  type ImportFundingResult,
   ImportError,
+  SharedRateLimiter,
   importBarsFile,
+  importFundingFile,
+  loadBars,
+  rateLimitKey,
   syncBars,
   writeBarsFile,
 } from '@gauntlet/market-data';
+import { Redis } from 'ioredis';
 import { Pool } from 'pg';
 import {
   DataError,
@@ -28,16 +34,19 @@ import { issueLocation } from '../data';
 
 export const DATA_HELP = `Usage: gauntlet data <import|export|sync> [options]
 
-  gauntlet data import FILE --exchange E --symbol S [--timeframe 1m] [--skip-invalid]
-                            [--kind spot|perpetual] [--quote USDT] [--tick-size X] [--lot-size X] [--json]
-      Validates a CSV, freqtrade JSON or Feather / Arrow IPC file of 1-minute bars and stores it
-      in the database (DATABASE_URL, DATABASE_SCHEMA). A file with bad rows imports nothing and
-      lists every problem, unless --skip-invalid keeps the good rows. Importing the same file
-      again changes nothing.
+  gauntlet data import FILE --exchange E --symbol S [--timeframe 1m|5m|15m|1h|4h|1d]
+                            [--series bars|funding] [--skip-invalid] [--kind spot|perpetual]
+                            [--quote USDT] [--tick-size X] [--lot-size X] [--json]
+      Validates a CSV, freqtrade JSON or Feather / Arrow IPC file of bars at the timeframe (or,
+      with --series funding, a Feather / Arrow file of funding rates) and stores it in the
+      database (DATABASE_URL, DATABASE_SCHEMA). A file with bad rows imports nothing and lists
+      every problem, unless --skip-invalid keeps the good rows. Importing the same file again
+      changes nothing.
 
   gauntlet data export --exchange E --symbol S --from DATE --to DATE [--timeframe 1m]
                        --format arrow|csv --out FILE
-      Writes stored bars (resampled to the timeframe) to an Arrow IPC or CSV file.
+      Writes stored bars (resampled to the timeframe, from the series GET /api/bars would use)
+      to an Arrow IPC or CSV file.
 
   gauntlet data sync --exchange bybit|binance --symbol S --from DATE [--to DATE]
                      [--kind spot|perpetual] [--funding]
@@ -74,6 +83,7 @@ async function importCommand(argv: readonly string[], ctx: CliContext): Promise<
     exchange: { type: 'string' },
     symbol: { type: 'string' },
     timeframe: { type: 'string' },
+    series: { type: 'string' },
     'skip-invalid': { type: 'boolean' },
     kind: { type: 'string' },
     quote: { type: 'string' },
@@ -91,6 +101,10 @@ async function importCommand(argv: readonly string[], ctx: CliContext): Promise<
   const lotSize =
     values['lot-size'] === undefined ? undefined : numberOption(values, 'lot-size', 0, positive);
   const quote = optionalString(values, 'quote');
+  const series = optionalString(values, 'series') ?? 'bars';
+  if (series !== 'bars' && series !== 'funding') throw new UsageError('--series must be bars or funding');
+  if (series === 'funding' && values['timeframe'] !== undefined)
+    throw new UsageError('funding rates have no --timeframe');
   const input = {
     path: file,
     exchange: requireString(values, 'exchange'),
@@ -102,9 +116,20 @@ async function importCommand(argv: readonly string[], ctx: CliContext): Promise<
     ...(tickSize !== undefined ? { tickSize } : {}),
     ...(lotSize !== undefined ? { lotSize } : {}),
   };
-  let result;
+  let result: ImportBarsResult | ImportFundingResult;
   try {
-    result = await withPool((pool, schema) => importBarsFile(pool, schema, input));
+    result = await withPool<ImportBarsResult | ImportFundingResult>((pool, schema) =>
+      series === 'funding'
+        ? importFundingFile(pool, schema, {
+            path: input.path,
+            exchange: input.exchange,
+            symbol: input.symbol,
+            skipInvalid: input.skipInvalid,
+            ...(kind !== undefined ? { kind: kind as InstrumentKind } : {}),
+            ...(quote !== undefined ? { quoteCurrency: quote } : {}),
+          })
+        : importBarsFile(pool, schema, input),
+    );
   } catch (e) {
     if (e instanceof ImportError) throw new UsageError(e.message);
     if ((e as { code?: unknown }).code === 'ENOENT') throw new DataError(`${file}: no such file`);
@@ -116,6 +141,7 @@ async function importCommand(argv: readonly string[], ctx: CliContext): Promise<
   for (const issue of report.errors) {
     ctx.io.stderr.write(`${issueLocation(file, report.position, issue)}: ${issue.reason}\n`);
   }
+  const what = result.series === 'funding' ? 'funding rates' : `${result.timeframe} bars`;
   switch (result.status) {
     case 'rejected':
       ctx.io.stderr.write(`gauntlet data import: ${result.message ?? 'rejected'}\n`);
@@ -123,13 +149,13 @@ async function importCommand(argv: readonly string[], ctx: CliContext): Promise<
     case 'unchanged':
       if (!flag(values, 'json'))
         ctx.io.stdout.write(
-          `${result.instrumentId}: ${file} is already the latest import; nothing changed (data version ${result.dataVersion})\n`,
+          `${result.instrumentId}: ${file} is already the latest import of ${what}; nothing changed (data version ${result.dataVersion})\n`,
         );
       return EXIT_OK;
     case 'imported':
       if (!flag(values, 'json'))
         ctx.io.stdout.write(
-          `${result.instrumentId}: imported ${result.imported} bars from ${file} (${result.format})` +
+          `${result.instrumentId}: imported ${result.imported} ${result.series === 'funding' ? 'funding rates' : 'bars'} from ${file} (${result.format})` +
             `${result.skipped ? `, skipped ${result.skipped} invalid rows` : ''}; data version ${result.dataVersion}\n`,
         );
       return EXIT_OK;
@@ -154,8 +180,8 @@ async function exportCommand(argv: readonly string[], ctx: CliContext): Promise<
   if (format !== 'arrow' && format !== 'csv') throw new UsageError('--format must be arrow or csv');
   const out = requireString(values, 'out');
   const timeframe = timeframeOption(optionalString(values, 'timeframe'));
-  const bars = await withPool((pool, schema) =>
-    new BarsRepository(pool, schema).load({ instrumentId, timeframe, from, to }),
+  const { bars } = await withPool((pool, schema) =>
+    loadBars(pool, schema, { instrumentId, timeframe, from, to }),
   );
   if (bars.length === 0) throw new DataError(`${instrumentId} has no ${timeframe} bars in that range`);
   await writeBarsFile(out, bars, { format: format as BarExportFormat });
@@ -179,20 +205,26 @@ async function syncCommand(argv: readonly string[], ctx: CliContext): Promise<nu
   const toText = optionalString(values, 'to');
   const to = toText === undefined ? undefined : dateOption(toText, '--to');
   if (to !== undefined && to <= from) throw new UsageError('--to must be after --from');
+  if (exchange !== 'bybit' && exchange !== 'binance')
+    throw new UsageError('--exchange must be bybit or binance');
   const config = loadConfig();
-  let adapter: ExchangeAdapter;
-  if (exchange === 'bybit')
-    adapter = new BybitAdapter({
-      baseUrl: config.bybitBaseUrl,
-      requestsPerMinute: config.bybitRequestsPerMinute,
-    });
-  else if (exchange === 'binance')
-    adapter = new BinanceAdapter({
-      baseUrl: config.binanceBaseUrl,
-      futuresBaseUrl: config.binanceFuturesBaseUrl,
-      requestsPerMinute: config.binanceRequestsPerMinute,
-    });
-  else throw new UsageError('--exchange must be bybit or binance');
+  // The venue's request budget is the one the sync workers share (Redis), so a CLI sync running
+  // beside them does not push the venue past its limit.
+  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: true });
+  redis.on('error', () => undefined);
+  const limiter = new SharedRateLimiter(
+    redis,
+    rateLimitKey(config.redisPrefix, exchange),
+    exchange === 'bybit' ? config.bybitRequestsPerMinute : config.binanceRequestsPerMinute,
+  );
+  const adapter: ExchangeAdapter =
+    exchange === 'bybit'
+      ? new BybitAdapter({ baseUrl: config.bybitBaseUrl, limiter })
+      : new BinanceAdapter({
+          baseUrl: config.binanceBaseUrl,
+          futuresBaseUrl: config.binanceFuturesBaseUrl,
+          limiter,
+        });
   const result = await withPool((pool, schema) =>
     syncBars(
       pool,
@@ -210,7 +242,7 @@ async function syncCommand(argv: readonly string[], ctx: CliContext): Promise<nu
           ctx.io.stderr.write(`\r${p.instrumentId}: ${(p.fraction * 100).toFixed(1)} % (${p.bars} bars)`);
       },
     ),
-  );
+  ).finally(() => redis.disconnect());
   if (ctx.io.progress) ctx.io.stderr.write('\n');
   ctx.io.stdout.write(
     `${result.instrumentId}: stored ${result.bars} bars` +

@@ -1,10 +1,24 @@
 import { type GauntletConfig } from '@gauntlet/config';
-import { BinanceAdapter, BybitAdapter, startSyncWorkers } from '@gauntlet/market-data';
+import {
+  BinanceAdapter,
+  BybitAdapter,
+  SharedRateLimiter,
+  rateLimitKey,
+  startSyncWorkers,
+} from '@gauntlet/market-data';
+import { Redis } from 'ioredis';
 import { type Pool } from 'pg';
 
-/** The BullMQ workers that fetch bars from the exchanges (see docs/market-data.md). */
+/**
+ * The BullMQ workers that fetch bars from the exchanges (see docs/market-data.md). Each venue's
+ * request budget lives in Redis, so every worker process (and the CLI) draws from the same one.
+ */
 export function startDataSync(config: GauntletConfig, pool: Pool): { close(): Promise<void> } {
-  return startSyncWorkers({
+  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+  redis.on('error', () => undefined);
+  const limiter = (venue: string, perMinute: number): SharedRateLimiter =>
+    new SharedRateLimiter(redis, rateLimitKey(config.redisPrefix, venue), perMinute);
+  const workers = startSyncWorkers({
     redisUrl: config.redisUrl,
     prefix: config.redisPrefix,
     pool,
@@ -12,13 +26,19 @@ export function startDataSync(config: GauntletConfig, pool: Pool): { close(): Pr
     adapters: {
       bybit: new BybitAdapter({
         baseUrl: config.bybitBaseUrl,
-        requestsPerMinute: config.bybitRequestsPerMinute,
+        limiter: limiter('bybit', config.bybitRequestsPerMinute),
       }),
       binance: new BinanceAdapter({
         baseUrl: config.binanceBaseUrl,
         futuresBaseUrl: config.binanceFuturesBaseUrl,
-        requestsPerMinute: config.binanceRequestsPerMinute,
+        limiter: limiter('binance', config.binanceRequestsPerMinute),
       }),
     },
   });
+  return {
+    async close() {
+      await workers.close();
+      redis.disconnect();
+    },
+  };
 }

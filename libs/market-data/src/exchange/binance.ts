@@ -1,5 +1,6 @@
 import { type BarSeries, barsOfLength } from '../codecs/bar-series';
 import { ExchangeError, ExchangeHttp, RateLimiter, type RetryPolicy, type Verdict } from './http';
+import { type RequestLimiter } from './limiter';
 import { type ExchangeAdapter, type FundingRates, type MarketKind } from './types';
 
 const MINUTE = 60_000;
@@ -12,8 +13,11 @@ export interface BinanceOptions {
   /** USDⓈ-M futures REST, e.g. https://fapi.binance.com */
   futuresBaseUrl: string;
   requestsPerMinute?: number;
+  /** A shared budget (`SharedRateLimiter`); default: this adapter's own, at `requestsPerMinute`. */
+  limiter?: RequestLimiter;
   retry?: RetryPolicy;
   sleep?: (ms: number) => Promise<void>;
+  fetch?: typeof fetch;
 }
 
 /**
@@ -27,9 +31,10 @@ export class BinanceAdapter implements ExchangeAdapter {
   constructor(private readonly options: BinanceOptions) {
     this.http = new ExchangeHttp({
       exchange: 'binance',
-      limiter: new RateLimiter(options.requestsPerMinute ?? 600),
+      limiter: options.limiter ?? new RateLimiter(options.requestsPerMinute ?? 600),
       ...(options.retry ? { retry: options.retry } : {}),
       ...(options.sleep ? { sleep: options.sleep } : {}),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
     });
   }
 

@@ -1,5 +1,6 @@
 import { type BarSeries, barsOfLength } from '../codecs/bar-series';
 import { ExchangeError, ExchangeHttp, RateLimiter, type RetryPolicy, type Verdict } from './http';
+import { type RequestLimiter } from './limiter';
 import { type ExchangeAdapter, type FundingRates, type MarketKind } from './types';
 
 const MINUTE = 60_000;
@@ -18,8 +19,11 @@ interface BybitEnvelope<T> {
 export interface BybitOptions {
   baseUrl: string;
   requestsPerMinute?: number;
+  /** A shared budget (`SharedRateLimiter`); default: this adapter's own, at `requestsPerMinute`. */
+  limiter?: RequestLimiter;
   retry?: RetryPolicy;
   sleep?: (ms: number) => Promise<void>;
+  fetch?: typeof fetch;
 }
 
 /** Bybit v5 market data: `/v5/market/kline` (spot and linear) and `/v5/market/funding/history`. */
@@ -30,9 +34,10 @@ export class BybitAdapter implements ExchangeAdapter {
   constructor(private readonly options: BybitOptions) {
     this.http = new ExchangeHttp({
       exchange: 'bybit',
-      limiter: new RateLimiter(options.requestsPerMinute ?? 120),
+      limiter: options.limiter ?? new RateLimiter(options.requestsPerMinute ?? 120),
       ...(options.retry ? { retry: options.retry } : {}),
       ...(options.sleep ? { sleep: options.sleep } : {}),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
     });
   }
 

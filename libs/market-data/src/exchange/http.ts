@@ -1,3 +1,5 @@
+import { type RequestLimiter, intervalForRate, reserveSlot } from './limiter';
+
 /** A request the exchange refused for good (bad symbol, bad parameters): retrying will not help. */
 export class ExchangeError extends Error {
   override readonly name = 'ExchangeError';
@@ -11,8 +13,11 @@ export class ExchangeError extends Error {
   }
 }
 
-/** Spaces requests evenly so that at most `perMinute` start in any minute. */
-export class RateLimiter {
+/**
+ * Spaces one process's requests evenly so that at most `perMinute` start in any minute. Processes
+ * that share a venue's budget use `SharedRateLimiter` (Redis) instead.
+ */
+export class RateLimiter implements RequestLimiter {
   private next = 0;
   private readonly interval: number;
 
@@ -21,14 +26,13 @@ export class RateLimiter {
     private readonly now: () => number = Date.now,
     private readonly sleep: (ms: number) => Promise<void> = delay,
   ) {
-    this.interval = 60_000 / perMinute;
+    this.interval = intervalForRate(perMinute);
   }
 
   async take(): Promise<void> {
-    const t = this.now();
-    const at = Math.max(t, this.next);
-    this.next = at + this.interval;
-    if (at > t) await this.sleep(at - t);
+    const slot = reserveSlot(this.next, this.now(), this.interval);
+    this.next = slot.nextTat;
+    if (slot.waitMs > 0) await this.sleep(slot.waitMs);
   }
 }
 
@@ -51,7 +55,7 @@ export type Verdict<T> = { ok: T } | { retry: string; afterMs?: number } | { fai
 
 export interface HttpClientOptions {
   exchange: string;
-  limiter: RateLimiter;
+  limiter: RequestLimiter;
   retry?: RetryPolicy;
   sleep?: (ms: number) => Promise<void>;
   fetch?: typeof fetch;

@@ -1,4 +1,6 @@
 export * from './http';
+export * from './limiter';
+export * from './shared-limiter';
 export * from './types';
 export * from './bybit';
 export * from './binance';

@@ -1,9 +1,17 @@
-import { type InstrumentKind, type SyncExchange, type SyncJobDto } from '@gauntlet/contracts';
-import { type Job, Queue, Worker } from 'bullmq';
+import {
+  type InstrumentKind,
+  type QueueSummaryDto,
+  type SyncExchange,
+  type SyncJobDto,
+} from '@gauntlet/contracts';
+import { type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { type Pool } from 'pg';
+import { ExchangeError } from './http';
 import { type SyncProgress, type SyncResult, syncBars } from './sync';
 import { type ExchangeAdapter } from './types';
+
+export const SYNC_EXCHANGES: readonly SyncExchange[] = ['bybit', 'binance'];
 
 /** One queue per exchange, so each has its own worker and its own request budget. */
 export const syncQueueName = (exchange: SyncExchange): string => `data-sync-${exchange}`;
@@ -111,9 +119,36 @@ export class SyncQueues {
     };
   }
 
+  /** Every sync queue's counts, recent failures and repeating jobs, for the admins' dashboard. */
+  async summaries(): Promise<QueueSummaryDto[]> {
+    return Promise.all(SYNC_EXCHANGES.map((e) => summarise(this.queue(e))));
+  }
+
+  /**
+   * Moves a failed job back to waiting. `not-found` for an unknown queue or job, `not-failed`
+   * (with its state) when the job is not failed.
+   */
+  async retry(
+    queueName: string,
+    jobId: string,
+  ): Promise<
+    | { ok: true; job: SyncJobDto }
+    | { ok: false; reason: 'not-found' }
+    | { ok: false; reason: 'not-failed'; state: string }
+  > {
+    const exchange = SYNC_EXCHANGES.find((e) => syncQueueName(e) === queueName);
+    if (!exchange) return { ok: false, reason: 'not-found' };
+    const job = await this.queue(exchange).getJob(jobId);
+    if (!job) return { ok: false, reason: 'not-found' };
+    const state = await job.getState();
+    if (state !== 'failed') return { ok: false, reason: 'not-failed', state };
+    await job.retry('failed');
+    return { ok: true, job: (await this.get(exchange, jobId))! };
+  }
+
   /** Finds a job by id in whichever exchange's queue holds it. */
   async find(id: string): Promise<SyncJobDto | null> {
-    const exchange = (['bybit', 'binance'] as const).find((e) => id.startsWith(`sync-${e}-`));
+    const exchange = SYNC_EXCHANGES.find((e) => id.startsWith(`sync-${e}-`));
     return exchange ? this.get(exchange, id) : null;
   }
 
@@ -121,6 +156,45 @@ export class SyncQueues {
     await Promise.all([...this.queues.values()].map((q) => q.close()));
     this.connection.disconnect();
   }
+}
+
+const RECENT_FAILURES = 20;
+
+async function summarise(queue: Queue): Promise<QueueSummaryDto> {
+  const [counts, failed, schedulers] = await Promise.all([
+    queue.getJobCounts('waiting', 'active', 'completed', 'failed', 'delayed', 'paused', 'prioritized'),
+    queue.getFailed(0, RECENT_FAILURES - 1),
+    queue.getJobSchedulers(),
+  ]);
+  const n = (k: string): number => counts[k] ?? 0;
+  return {
+    name: queue.name,
+    counts: {
+      waiting: n('waiting'),
+      active: n('active'),
+      completed: n('completed'),
+      failed: n('failed'),
+      delayed: n('delayed'),
+      paused: n('paused'),
+      prioritized: n('prioritized'),
+    },
+    failed: failed
+      .filter((j): j is Job => !!j)
+      .sort((a, b) => (b.finishedOn ?? 0) - (a.finishedOn ?? 0))
+      .map((j) => ({
+        id: j.id ?? '',
+        name: j.name,
+        failedReason: j.failedReason ?? '',
+        attemptsMade: j.attemptsMade,
+        finishedAt: j.finishedOn ? new Date(j.finishedOn).toISOString() : null,
+        data: j.data as unknown,
+      })),
+    schedulers: schedulers.map((s) => ({
+      id: s.key,
+      everyMs: typeof s.every === 'number' ? s.every : s.every ? Number(s.every) : null,
+      next: s.next ? new Date(s.next).toISOString() : null,
+    })),
+  };
 }
 
 export interface SyncWorkerOptions {
@@ -143,13 +217,20 @@ export function startSyncWorkers(options: SyncWorkerOptions): { close(): Promise
         syncQueueName(exchange as SyncExchange),
         async (job) => {
           const { symbol, kind, from, to, funding } = job.data;
-          return syncBars(
-            options.pool,
-            options.schema,
-            adapter,
-            { symbol, kind, from, ...(to !== undefined ? { to } : {}), ...(funding ? { funding } : {}) },
-            (p) => job.updateProgress(p as unknown as object),
-          );
+          try {
+            return await syncBars(
+              options.pool,
+              options.schema,
+              adapter,
+              { symbol, kind, from, ...(to !== undefined ? { to } : {}), ...(funding ? { funding } : {}) },
+              (p) => job.updateProgress(p as unknown as object),
+            );
+          } catch (e) {
+            // A refusal (unknown symbol, bad parameters) will not change on BullMQ's retries; the
+            // adapter has already retried what is temporary.
+            if (e instanceof ExchangeError && e.code !== 0) throw new UnrecoverableError(e.message);
+            throw e;
+          }
         },
         { connection, prefix: options.prefix, concurrency: options.concurrency ?? 1 },
       ),

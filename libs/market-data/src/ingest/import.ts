@@ -8,6 +8,9 @@ import { type Pool } from 'pg';
 import { type BarSeries } from '../codecs/bar-series';
 import { type BarFileFormat, detectBarFormat, readBarsFile } from '../codecs/read-file';
 import { type ValidationReport } from '../codecs/validation';
+import { copyNativeBars } from './native-bars';
+import { runImport } from './transaction';
+import { nextDataVersion } from './version';
 
 export interface ImportBarsInput {
   /** The file on disk (an upload is streamed to a temporary file first). */
@@ -16,7 +19,10 @@ export interface ImportBarsInput {
   name?: string;
   exchange: string;
   symbol: string;
-  /** The file's bar interval. Only 1-minute bars are stored; coarser ones are derived from them. */
+  /**
+   * The file's bar interval. 1-minute bars go to `bars`, from which every coarser timeframe is
+   * derived; coarser files are kept as they are in `native_bars` (see docs/market-data.md).
+   */
   timeframe?: Timeframe;
   /** Import the valid rows of a file with errors instead of rejecting it. */
   skipInvalid?: boolean;
@@ -39,6 +45,9 @@ export interface ImportBarsResult {
    */
   status: ImportStatus;
   instrumentId: string;
+  /** What was imported: bars (at `timeframe`) or funding rates. */
+  series: 'bars' | 'funding';
+  timeframe: Timeframe | null;
   format: BarFileFormat;
   /** sha256 of the file's bytes, hex. */
   contentHash: string;
@@ -82,15 +91,7 @@ export function guessTickSize(bars: BarSeries): number {
   return Number(`1e-${Math.min(decimals, 12)}`);
 }
 
-/** The data version after importing `contentHash` on top of `previous`: a chain over content hashes. */
-export function nextDataVersion(previous: string | null, contentHash: string): string {
-  return createHash('sha256')
-    .update(previous ?? '')
-    .update('\n')
-    .update(contentHash)
-    .digest('hex')
-    .slice(0, 32);
-}
+export { nextDataVersion };
 
 export async function hashFile(path: string): Promise<string> {
   const hash = createHash('sha256');
@@ -117,6 +118,36 @@ function smallestStep(bars: BarSeries): number {
   return step;
 }
 
+const minutes = (ms: number): string => (ms % 60_000 === 0 ? `${ms / 60_000} minutes` : `${ms / 1000} s`);
+
+const TIMEFRAME_NAMES: Record<Timeframe, string> = {
+  '1m': '1-minute',
+  '5m': '5-minute',
+  '15m': '15-minute',
+  '1h': '1-hour',
+  '4h': '4-hour',
+  '1d': '1-day',
+};
+
+/**
+ * Why these bars are not a file of `timeframe` bars, or null when they are: every bar starts on a
+ * bucket of the timeframe (aligned to the Unix epoch, as resampling aligns them) and the closest
+ * two bars are exactly one timeframe apart — gaps are allowed, a finer or coarser file is not.
+ */
+export function timeframeMismatch(bars: BarSeries, timeframe: Timeframe): string | null {
+  const ms = TIMEFRAME_MS[timeframe];
+  for (let i = 0; i < bars.length; i++) {
+    if (bars.time[i]! % ms !== 0) {
+      return `bar ${i + 1} starts at ${new Date(bars.time[i]!).toISOString()}, not on a ${timeframe} boundary`;
+    }
+  }
+  const step = smallestStep(bars);
+  if (step !== Infinity && step !== ms) {
+    return `the closest bars are ${minutes(step)} apart: this is not a ${TIMEFRAME_NAMES[timeframe]} file`;
+  }
+  return null;
+}
+
 /**
  * Reads, validates and stores one file of bars for one instrument. Everything is written in one
  * transaction — the instrument (created when new), the bars through binary COPY (upserted where
@@ -136,18 +167,15 @@ export async function importBarsFile(
   if (!/^[A-Z0-9_./-]+$/.test(symbol))
     throw new ImportError(`symbol "${input.symbol}" must be letters, digits, or . / - _`);
   const timeframe = input.timeframe ?? '1m';
-  if (timeframe !== '1m') {
-    throw new ImportError(
-      `only 1-minute bars are stored (coarser timeframes are derived from them); got --timeframe ${timeframe}`,
-    );
-  }
+  if (!(timeframe in TIMEFRAME_MS))
+    throw new ImportError(`timeframe "${timeframe}" must be one of ${Object.keys(TIMEFRAME_MS).join(', ')}`);
   const instrumentId = `${exchange}:${symbol}`;
   const name = input.name ?? basename(input.path);
   const format = await formatOf(input.path, name);
   const [file, contentHash] = await Promise.all([readBarsFile(input.path, { format }), hashFile(input.path)]);
   const { bars, report } = file;
   const skipped = report.rows - report.valid - report.duplicates;
-  const base = { instrumentId, format, contentHash, report };
+  const base = { instrumentId, series: 'bars' as const, timeframe, format, contentHash, report };
   const reject = (message?: string): ImportBarsResult => ({
     ...base,
     status: 'rejected',
@@ -162,68 +190,31 @@ export async function importBarsFile(
     );
   }
   if (bars.length === 0) return reject('the file has no valid bars');
-  for (let i = 0; i < bars.length; i++) {
-    if (bars.time[i]! % 60_000 !== 0) {
-      return reject(`bar ${i + 1} starts at ${new Date(bars.time[i]!).toISOString()}, not on a whole minute`);
-    }
-  }
-  const step = smallestStep(bars);
-  if (step > TIMEFRAME_MS['1m'] && step !== Infinity) {
-    return reject(
-      `consecutive bars are at least ${step / 60_000} minutes apart: this is not a 1-minute file`,
-    );
-  }
+  const misfit = timeframeMismatch(bars, timeframe);
+  if (misfit) return reject(misfit);
 
-  const repo = new BarsRepository(pool, schema);
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query(
-      `INSERT INTO "${schema}".instruments
-         (id, exchange, symbol, kind, quote_currency, tick_size, lot_size, data_version)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, '')
-       ON CONFLICT (id) DO NOTHING`,
-      [
-        instrumentId,
+  const outcome = await runImport(
+    pool,
+    schema,
+    {
+      instrumentId,
+      series: { series: 'bars', timeframe },
+      defaults: {
         exchange,
         symbol,
-        input.kind ?? 'spot',
-        input.quoteCurrency ?? guessQuoteCurrency(symbol),
-        input.tickSize ?? guessTickSize(bars),
-        input.lotSize ?? 1e-8,
-      ],
-    );
-    // Serialises imports into one instrument, so the data-version chain has one order.
-    const current = await client.query<{ data_version: string }>(
-      `SELECT data_version FROM "${schema}".instruments WHERE id = $1 FOR UPDATE`,
-      [instrumentId],
-    );
-    const previous = current.rows[0]?.data_version || null;
-    const latest = await client.query<{ content_hash: string }>(
-      `SELECT content_hash FROM "${schema}".imports WHERE instrument_id = $1 ORDER BY created_at DESC, id LIMIT 1`,
-      [instrumentId],
-    );
-    if (latest.rows[0]?.content_hash === contentHash) {
-      await client.query('ROLLBACK');
-      return { ...base, status: 'unchanged', imported: 0, skipped, dataVersion: previous };
-    }
-    const imported = await repo.copyIn(client, instrumentId, [bars]);
-    const dataVersion = nextDataVersion(previous, contentHash);
-    await client.query(
-      `INSERT INTO "${schema}".imports (instrument_id, content_hash, format, rows, skipped, owner)
-       VALUES ($1, $2, $3, $4, $5, $6)`,
-      [instrumentId, contentHash, format, imported, skipped, input.owner ?? null],
-    );
-    await client.query(
-      `UPDATE "${schema}".instruments SET data_version = $2, updated_at = now() WHERE id = $1`,
-      [instrumentId, dataVersion],
-    );
-    await client.query('COMMIT');
-    return { ...base, status: 'imported', imported, skipped, dataVersion };
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+        kind: input.kind ?? 'spot',
+        quoteCurrency: input.quoteCurrency ?? guessQuoteCurrency(symbol),
+        tickSize: input.tickSize ?? guessTickSize(bars),
+        lotSize: input.lotSize ?? 1e-8,
+      },
+    },
+    { contentHash, format, skipped, owner: input.owner ?? null },
+    (client) =>
+      timeframe === '1m'
+        ? new BarsRepository(pool, schema).copyIn(client, instrumentId, [bars])
+        : copyNativeBars(client, schema, instrumentId, timeframe, bars),
+  );
+  if (outcome.status === 'unchanged')
+    return { ...base, status: 'unchanged', imported: 0, skipped, dataVersion: outcome.dataVersion };
+  return { ...base, status: 'imported', imported: outcome.rows, skipped, dataVersion: outcome.dataVersion };
 }

@@ -1,2 +1,5 @@
 export * from './import';
 export * from './coverage';
+export * from './funding';
+export * from './native-bars';
+export * from './transaction';

@@ -16,14 +16,22 @@ export class BarsController {
   @ApiProduces('application/json', ARROW_STREAM)
   @ApiOkResponse({
     type: [BarResponseDto],
-    description: `OHLCV bars in [from, to); as an Arrow IPC stream (time as epoch ms, open, high, low, close, volume) when the request accepts ${ARROW_STREAM}`,
+    headers: {
+      'X-Bars-Source': {
+        description: 'The stored series that answered: 1m, native-<timeframe>, or none',
+        schema: { type: 'string' },
+      },
+    },
+    description: `OHLCV bars in [from, to), from one stored series per instrument and timeframe (X-Bars-Source: 1m, native-<timeframe> or none; see docs/market-data.md); as an Arrow IPC stream (time as epoch ms, open, high, low, close, volume) when the request accepts ${ARROW_STREAM}`,
   })
   async list(
     @Query() query: BarsQueryDto,
     @Headers('accept') accept: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ): Promise<BarDto[] | StreamableFile> {
-    const bars = await this.bars.load(query);
+    const { bars, source } = await this.bars.load(query);
+    // Which stored series answered: 1m (resampled 1-minute base) or native-<tf> (imported bars).
+    res.setHeader('X-Bars-Source', source ?? 'none');
     if (!accept?.includes(ARROW_STREAM)) return this.bars.toJson(bars);
     const bytes = this.bars.toArrow(bars);
     res.setHeader('Content-Type', ARROW_STREAM);

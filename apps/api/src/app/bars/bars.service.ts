@@ -1,7 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { type GauntletConfig } from '@gauntlet/config';
 import { type BarDto, type FieldError } from '@gauntlet/contracts';
 import { type BarColumns, InstrumentEntity } from '@gauntlet/db';
-import { encodeArrowBars } from '@gauntlet/market-data';
+import { encodeArrowBars, loadBars } from '@gauntlet/market-data';
+import { CONFIG } from '../../services/config/config.module';
 import { DatabaseService } from '../../services/database/database.service';
 import { notFound, validationError } from '../common/errors';
 import { type BarsQueryDto } from './bars.dto';
@@ -11,9 +13,13 @@ const MAX_RANGE_MS = 5 * 366 * 86_400_000;
 
 @Injectable()
 export class BarsService {
-  constructor(private readonly db: DatabaseService) {}
+  constructor(
+    private readonly db: DatabaseService,
+    @Inject(CONFIG) private readonly config: GauntletConfig,
+  ) {}
 
-  async load(query: BarsQueryDto): Promise<BarColumns> {
+  /** The bars, and which stored series they come from (see `chooseBarsSource`). */
+  async load(query: BarsQueryDto): Promise<{ bars: BarColumns; source: string | null }> {
     const from = Date.parse(query.from);
     const to = Date.parse(query.to);
     const errors: FieldError[] = [];
@@ -22,7 +28,12 @@ export class BarsService {
     if (errors.length > 0) throw validationError(errors);
     const instrument = await this.db.ds.getRepository(InstrumentEntity).findOneBy({ id: query.instrument });
     if (!instrument) throw notFound('Instrument', query.instrument);
-    return this.db.bars.load({ instrumentId: instrument.id, timeframe: query.timeframe, from, to });
+    return loadBars(
+      this.db.pool,
+      this.config.databaseSchema,
+      { instrumentId: instrument.id, timeframe: query.timeframe, from, to },
+      this.db.bars,
+    );
   }
 
   toArrow(bars: BarColumns): Uint8Array {

@@ -1,10 +1,14 @@
 import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import {
+  type FieldError,
+  type FundingRateDto,
   type ImportResultDto,
   type InstrumentCoverageDto,
   type SyncJobDto,
   type SyncRequestDto,
+  type Timeframe,
+  TIMEFRAMES,
 } from '@gauntlet/contracts';
 import { type Request, type Response } from 'express';
 import { type AuthUser, MinRole } from '../auth/auth.types';
@@ -27,9 +31,20 @@ export class DataController {
       required: ['file', 'exchange', 'symbol'],
       properties: {
         file: { type: 'string', format: 'binary' },
+        series: {
+          type: 'string',
+          enum: ['bars', 'funding'],
+          default: 'bars',
+          description: 'bars (CSV, freqtrade JSON, Feather/Arrow) or funding rates (Feather/Arrow)',
+        },
         exchange: { type: 'string' },
         symbol: { type: 'string' },
-        timeframe: { type: 'string', default: '1m' },
+        timeframe: {
+          type: 'string',
+          enum: [...TIMEFRAMES],
+          default: '1m',
+          description: "The bars' interval (not for funding rates)",
+        },
         skipInvalid: { type: 'boolean', default: false },
         kind: { type: 'string', enum: ['spot', 'perpetual'] },
         quoteCurrency: { type: 'string' },
@@ -38,7 +53,7 @@ export class DataController {
   })
   @ApiOkResponse({
     description:
-      'The import: 201 when bars were written, 200 when the file was already the latest import, 400 with the validation report (every bad row, with its line) when nothing was imported; 413 past IMPORT_MAX_BYTES',
+      'The import: 201 when bars or funding rates were written, 200 when the file was already the latest import of that series, 400 with the validation report (every bad row, with its line) when nothing was imported; 413 past IMPORT_MAX_BYTES',
   })
   async import(
     @CurrentUser() user: AuthUser,
@@ -55,17 +70,39 @@ export class DataController {
   @ApiQuery({
     name: 'minMissingBars',
     required: false,
-    description: 'Report gaps of more missing 1-minute bars than this (default 1)',
+    description: 'Report gaps of more missing bars (of each timeframe) than this (default 1)',
   })
-  @ApiOkResponse({ description: 'Per instrument: first and last 1-minute bar, count, and the gaps' })
+  @ApiQuery({ name: 'timeframe', required: false, enum: TIMEFRAMES, description: 'Only this timeframe' })
+  @ApiOkResponse({
+    description:
+      'Per instrument: the 1-minute base (first and last bar, count, gaps), every timeframe as GET /api/bars serves it (source, range, count, gaps in bars of that timeframe), and the funding rates stored',
+  })
   coverage(
     @Query('instrument') instrument?: string,
     @Query('minMissingBars') minMissingBars?: string,
+    @Query('timeframe') timeframe?: string,
   ): Promise<InstrumentCoverageDto[]> {
     const min = minMissingBars === undefined ? 1 : Number(minMissingBars);
+    const errors: FieldError[] = [];
     if (!Number.isInteger(min) || min < 0)
-      throw validationError([{ field: 'minMissingBars', reason: 'must be a whole number >= 0' }]);
-    return this.data.coverage(instrument, min);
+      errors.push({ field: 'minMissingBars', reason: 'must be a whole number >= 0' });
+    if (timeframe !== undefined && !(TIMEFRAMES as readonly string[]).includes(timeframe))
+      errors.push({ field: 'timeframe', reason: `must be one of ${TIMEFRAMES.join(', ')}` });
+    if (errors.length > 0) throw validationError(errors);
+    return this.data.coverage(instrument, min, timeframe as Timeframe | undefined);
+  }
+
+  @Get('funding')
+  @ApiQuery({ name: 'instrument', required: true, example: 'binance:XRP/USDT' })
+  @ApiQuery({ name: 'from', required: true, description: 'ISO 8601, inclusive' })
+  @ApiQuery({ name: 'to', required: true, description: 'ISO 8601, exclusive' })
+  @ApiOkResponse({ description: 'Stored funding rates with time in [from, to), oldest first' })
+  funding(
+    @Query('instrument') instrument?: string,
+    @Query('from') from?: string,
+    @Query('to') to?: string,
+  ): Promise<FundingRateDto[]> {
+    return this.data.fundingRates(instrument, from, to);
   }
 
   @Post('syncs')

@@ -5,6 +5,7 @@ import { HttpException, HttpStatus, Inject, Injectable, type OnApplicationShutdo
 import { type GauntletConfig } from '@gauntlet/config';
 import {
   type FieldError,
+  type FundingRateDto,
   type ImportResultDto,
   type InstrumentCoverageDto,
   type InstrumentKind,
@@ -13,7 +14,14 @@ import {
   type Timeframe,
   TIMEFRAMES,
 } from '@gauntlet/contracts';
-import { ImportError, SyncQueues, barCoverage, importBarsFile } from '@gauntlet/market-data';
+import {
+  ImportError,
+  SyncQueues,
+  barCoverage,
+  importBarsFile,
+  importFundingFile,
+  loadFundingRates,
+} from '@gauntlet/market-data';
 import { type Request, type Response } from 'express';
 import multer from 'multer';
 import { CONFIG } from '../../services/config/config.module';
@@ -82,32 +90,49 @@ export class DataService implements OnApplicationShutdown {
         return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
       };
       const errors: FieldError[] = [];
+      const series = text('series') ?? 'bars';
+      if (series !== 'bars' && series !== 'funding')
+        errors.push({ field: 'series', reason: 'must be bars or funding' });
       const exchange = text('exchange');
       const symbol = text('symbol');
       if (!exchange) errors.push({ field: 'exchange', reason: 'is required' });
       if (!symbol) errors.push({ field: 'symbol', reason: 'is required' });
       const timeframe = text('timeframe') ?? '1m';
-      if (!(TIMEFRAMES as readonly string[]).includes(timeframe))
+      if (series === 'funding' && text('timeframe') !== undefined)
+        errors.push({ field: 'timeframe', reason: 'funding rates have no timeframe' });
+      else if (!(TIMEFRAMES as readonly string[]).includes(timeframe))
         errors.push({ field: 'timeframe', reason: `must be one of ${TIMEFRAMES.join(', ')}` });
       const kind = text('kind');
       if (kind !== undefined && kind !== 'spot' && kind !== 'perpetual')
         errors.push({ field: 'kind', reason: 'must be spot or perpetual' });
       if (errors.length > 0) throw validationError(errors);
       const quote = text('quoteCurrency');
+      const skipInvalid = ['true', '1', 'yes'].includes(text('skipInvalid') ?? '');
       try {
+        if (series === 'funding') {
+          return await importFundingFile(this.db.pool, this.config.databaseSchema, {
+            path: upload.path,
+            exchange: exchange!,
+            symbol: symbol!,
+            skipInvalid,
+            owner,
+            ...(kind ? { kind: kind as InstrumentKind } : {}),
+            ...(quote ? { quoteCurrency: quote } : {}),
+          });
+        }
         return await importBarsFile(this.db.pool, this.config.databaseSchema, {
           path: upload.path,
           name: upload.originalName,
           exchange: exchange!,
           symbol: symbol!,
           timeframe: timeframe as Timeframe,
-          skipInvalid: ['true', '1', 'yes'].includes(text('skipInvalid') ?? ''),
+          skipInvalid,
           owner,
           ...(kind ? { kind: kind as InstrumentKind } : {}),
           ...(quote ? { quoteCurrency: quote } : {}),
         });
       } catch (e) {
-        if (e instanceof ImportError) throw validationError([{ field: 'timeframe', reason: e.message }]);
+        if (e instanceof ImportError) throw validationError([{ field: 'file', reason: e.message }]);
         if (e instanceof Error && e.name === 'BarsFormatError')
           throw validationError([{ field: 'file', reason: e.message }]);
         throw e;
@@ -117,11 +142,36 @@ export class DataService implements OnApplicationShutdown {
     }
   }
 
-  coverage(instrumentId: string | undefined, minMissingBars: number): Promise<InstrumentCoverageDto[]> {
+  coverage(
+    instrumentId: string | undefined,
+    minMissingBars: number,
+    timeframe: Timeframe | undefined,
+  ): Promise<InstrumentCoverageDto[]> {
     return barCoverage(this.db.pool, this.config.databaseSchema, {
       minMissingBars,
       ...(instrumentId ? { instrumentId } : {}),
+      ...(timeframe ? { timeframes: [timeframe] } : {}),
     });
+  }
+
+  async fundingRates(instrument: unknown, fromText: unknown, toText: unknown): Promise<FundingRateDto[]> {
+    const errors: FieldError[] = [];
+    if (typeof instrument !== 'string' || !/^[a-z0-9_-]+:[A-Za-z0-9_.\-/]+$/.test(instrument))
+      errors.push({ field: 'instrument', reason: 'must look like exchange:SYMBOL' });
+    const from = typeof fromText === 'string' ? Date.parse(fromText) : NaN;
+    const to = typeof toText === 'string' ? Date.parse(toText) : NaN;
+    if (!Number.isFinite(from)) errors.push({ field: 'from', reason: 'must be an ISO 8601 timestamp' });
+    if (!Number.isFinite(to)) errors.push({ field: 'to', reason: 'must be an ISO 8601 timestamp' });
+    else if (Number.isFinite(from) && !(to > from))
+      errors.push({ field: 'to', reason: 'must be after from' });
+    if (errors.length > 0) throw validationError(errors);
+    const id = instrument as string;
+    const known = await this.db.pool.query(
+      `SELECT 1 FROM "${this.config.databaseSchema}".instruments WHERE id = $1`,
+      [id],
+    );
+    if (known.rowCount === 0) throw notFound('Instrument', id);
+    return loadFundingRates(this.db.pool, this.config.databaseSchema, { instrumentId: id, from, to });
   }
 
   private get syncQueues(): SyncQueues {
