@@ -3,3 +3,4 @@ export { backtestWorkflow, progressQuery } from './backtest.workflow';
 export { monteCarloProgressQuery, monteCarloWorkflow } from './monte-carlo.workflow';
 export { sweepProgressQuery, sweepWorkflow } from './sweep.workflow';
 export { walkForwardProgressQuery, walkForwardWorkflow } from './walk-forward.workflow';
+export { scheduledWalkForwardWorkflow } from './scheduled-walk-forward.workflow';

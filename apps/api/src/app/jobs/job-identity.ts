@@ -1,25 +1,8 @@
-import { createHash } from 'node:crypto';
-import { type BacktestRequest, type JobKind, type ParamValues } from '@gauntlet/contracts';
+import { type BacktestRequest, type ParamValues } from '@gauntlet/contracts';
 
-/**
- * JSON with object keys sorted at every depth, `undefined` members dropped and -0 written as 0,
- * so two requests that mean the same thing serialise to the same bytes.
- */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value === 'boolean' || typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new TypeError(`cannot canonicalise non-finite number ${value}`);
-    return JSON.stringify(Object.is(value, -0) ? 0 : value);
-  }
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  throw new TypeError(`cannot canonicalise ${typeof value}`);
-}
+// One definition of a job's identity for every process that creates jobs (the API and the worker's
+// scheduled runs), so the same input always maps to the same job.
+export { canonicalJson, deriveJobId } from '@gauntlet/db';
 
 export interface CanonicalBacktestInput {
   strategy: string;
@@ -58,38 +41,4 @@ export function canonicalBacktestInput(
     },
     semantics: req.semantics ?? 'gauntlet',
   };
-}
-
-const KIND_PREFIX: Record<JobKind, string> = {
-  backtest: 'bt',
-  sweep: 'sw',
-  'walk-forward': 'wf',
-  'monte-carlo': 'mc',
-  graduation: 'gr',
-};
-
-/**
- * The job id is a hash of everything that determines the result (and who asked): the same user
- * posting the same request against the same data and engine gets the same job.
- */
-export function deriveJobId(parts: {
-  kind: JobKind;
-  ownerId: string;
-  input: object;
-  dataVersion: string;
-  engineVersion: string;
-}): string {
-  const digest = createHash('sha256')
-    .update(
-      canonicalJson({
-        v: 1,
-        kind: parts.kind,
-        owner: parts.ownerId,
-        input: parts.input,
-        data: parts.dataVersion,
-        engine: parts.engineVersion,
-      }),
-    )
-    .digest('hex');
-  return `${KIND_PREFIX[parts.kind]}_${digest.slice(0, 32)}`;
 }
