@@ -5,6 +5,9 @@ import { SweepResults1795392000000 } from './1795392000000-sweep-results';
 import { MarketData1795478400000 } from './1795478400000-market-data';
 import { MonteCarloResults1795564800000 } from './1795564800000-monte-carlo-results';
 import { WalkForward1795651200000 } from './1795651200000-walk-forward';
+import { Schedules1795740000000 } from './1795740000000-schedules';
+import { NativeBars1795830000000 } from './1795830000000-native-bars';
+import { SweepCells1795833600000 } from './1795833600000-sweep-cells';
 
 /** Every migration, oldest first. New migrations are appended here. */
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
@@ -14,4 +17,7 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   MarketData1795478400000,
   MonteCarloResults1795564800000,
   WalkForward1795651200000,
+  Schedules1795740000000,
+  NativeBars1795830000000,
+  SweepCells1795833600000,
 ];

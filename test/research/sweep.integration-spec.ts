@@ -194,7 +194,7 @@ describe('sweeps on the real stack', () => {
     expect(la.body.resultsDigest).toMatch(/^[0-9a-f]{64}$/);
     expect(lb.body.resultsDigest).toBe(la.body.resultsDigest);
     expect(lb.body.input).toEqual(la.body.input);
-    expect(la.body.researchVersion).toBe('1');
+    expect(la.body.researchVersion).toBe('2');
   }, 300_000);
 
   it('cancels mid-run: the job ends cancelled and no batch keeps writing', async () => {

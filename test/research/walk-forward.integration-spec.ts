@@ -96,6 +96,32 @@ describe('walk-forward on the real stack', () => {
     expect(wf.efficiency).toBeCloseTo(oos / is, 9);
     expect(wf.stability.map((s) => s.name)).toEqual(['direction', 'fast', 'slow']);
 
+    // Overfitting: each fold's figures are its own sweep's; the overall ones are their means.
+    const o = wf.overfitting!;
+    expect(o.trials).toBe(4 * 16);
+    expect(o.folds.map((f) => f.sweepJobId)).toEqual(wf.folds.map((f) => f.sweepJobId));
+    const pbos: number[] = [];
+    const dsrs: number[] = [];
+    for (const f of o.folds) {
+      const { body: sweep } = await alice.json<SweepReportDto>('GET', `/api/sweeps/${f.sweepJobId}`);
+      expect(f.trials).toBe(sweep.trials);
+      expect(f.deflatedSharpe).toBe(sweep.overfitting?.deflatedSharpe ?? null);
+      expect(f.pbo).toBe(sweep.overfitting?.pbo ?? null);
+      expect(f.reading).toBe(sweep.overfitting?.reading);
+      if (f.pbo !== null) pbos.push(f.pbo);
+      if (f.deflatedSharpe !== null) dsrs.push(f.deflatedSharpe);
+    }
+    // 20 in-sample days of hourly bars: at least 32 days are needed for CSCV, so no fold has a PBO.
+    expect(pbos).toHaveLength(0);
+    expect(o.pbo).toBeNull();
+    expect(dsrs.length).toBeGreaterThan(0);
+    expect(o.deflatedSharpe).toBeCloseTo(dsrs.reduce((a, b) => a + b, 0) / dsrs.length, 12);
+    expect(o.reading).toMatch(
+      new RegExp(
+        `^After 64 trials there is a ${Math.round(o.deflatedSharpe! * 100)}% chance the best result`,
+      ),
+    );
+
     const res = await alice.request('GET', `/api/walk-forwards/${job.id}/equity`);
     const table = tableFromIPC(new Uint8Array(await res.arrayBuffer()));
     const time = table.getChild('time')!.toArray() as Float64Array;
@@ -103,5 +129,32 @@ describe('walk-forward on the real stack', () => {
     expect(time[0]).toBeGreaterThanOrEqual(start + 20 * DAY);
     expect(equity[0]).toBeCloseTo(10000, 6);
     expect((equity[equity.length - 1]! / 10000 - 1) * 100).toBeCloseTo(wf.outOfSampleReturnPct, 6);
+  }, 300_000);
+
+  it('judges overfitting over adaptive in-sample sweeps long enough for PBO', async () => {
+    // 35 in-sample days (34 daily returns, enough for 16 CSCV groups), 10 out of sample: folds
+    // tested on days 35-45 and 45-55; each fold's sweep is a 12-trial TPE search.
+    const { body: job } = await alice.json<JobDto>('POST', '/api/walk-forwards', {
+      ...request,
+      space: { kind: 'tpe', trials: 12, seed: 3, roundSize: 4, axes: request.space.axes },
+      inSampleDays: 35,
+    });
+    expect((await waitForJob(alice, job.id)).status).toBe('completed');
+    const { body: wf } = await alice.json<WalkForwardReportDto>('GET', `/api/walk-forwards/${job.id}`);
+    expect(wf.folds).toHaveLength(2);
+    expect(wf.trials).toBe(24);
+    const o = wf.overfitting!;
+    expect(o.trials).toBe(24);
+    const pbos: number[] = [];
+    for (const f of o.folds) {
+      const { body: sweep } = await alice.json<SweepReportDto>('GET', `/api/sweeps/${f.sweepJobId}`);
+      expect(sweep.trials).toBe(12);
+      expect(f.pbo).toBe(sweep.overfitting?.pbo ?? null);
+      expect(f.deflatedSharpe).toBe(sweep.overfitting?.deflatedSharpe ?? null);
+      expect(f.pbo).not.toBeNull();
+      pbos.push(f.pbo!);
+    }
+    expect(o.pbo).toBeCloseTo((pbos[0]! + pbos[1]!) / 2, 12);
+    expect(o.reading).toContain(`in ${Math.round(o.pbo! * 100)}% of in-sample/out-of-sample splits`);
   }, 300_000);
 });

@@ -4,6 +4,7 @@ import {
   ActivityFailure,
   ApplicationFailure,
   CancellationScope,
+  CancelledFailure,
   defineQuery,
   isCancellation,
   proxyActivities,
@@ -37,12 +38,14 @@ export async function monteCarloWorkflow(input: { jobId: string }): Promise<{ jo
     progress = { status: 'completed', progress: 1 };
     return { jobId, runs };
   } catch (err) {
-    if (isCancellation(err)) {
+    // A simulation that stopped because the job was cancelled may report a failure rather than a
+    // cancellation; once cancellation was requested, the job ends cancelled either way.
+    if (isCancellation(err) || CancellationScope.current().consideredCancelled) {
       await CancellationScope.nonCancellable(() =>
         bookkeeping.markJobFinished({ jobId, status: 'cancelled' }),
       );
       progress = { status: 'cancelled', progress: progress.progress };
-      throw err;
+      throw isCancellation(err) ? err : new CancelledFailure('the job was cancelled');
     }
     const cause = err instanceof ActivityFailure && err.cause ? err.cause : err;
     const message = cause instanceof Error ? cause.message : String(cause);

@@ -20,12 +20,28 @@ export function createEngineRunner(threads: number): EngineRunner {
       if (!outcome.report) throw new Error('the compute pool returned no metrics report');
       return { result: outcome.result, report: outcome.report };
     },
+    async runEquity(job, { onProgress, signal }) {
+      const outcome = await pool.runBacktest(
+        job.bars,
+        {
+          strategyId: job.strategyId,
+          params: job.params,
+          config: job.config,
+          instrument: job.instrument,
+          report: false,
+        },
+        { signal, onProgress: ({ done, total }) => onProgress(total > 0 ? done / total : 0) },
+      );
+      return outcome.result;
+    },
     runSweep(bars, request, { onProgress, signal }) {
       return pool.runSweep(bars, request, {
         signal,
         onProgress: ({ done, total }) => onProgress(total > 0 ? done / total : 0),
       });
     },
+    shareBars: (bars) => pool.shareBars(bars),
+    release: (handle) => pool.release(handle),
     close: () => pool.close(),
   };
 }

@@ -4,11 +4,13 @@ import { NativeConnection, Runtime, Worker, DefaultLogger } from '@temporalio/wo
 import { Redis } from 'ioredis';
 import { Pool } from 'pg';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { BarCache } from './activities/bar-cache';
 import { createBacktestActivities } from './activities/backtest.activities';
 import { createMonteCarloActivities } from './activities/monte-carlo.activities';
 import { ProgressPublisher } from './activities/progress-publisher';
 import { createSweepActivities } from './activities/sweep.activities';
 import { createWalkForwardActivities } from './activities/walk-forward.activities';
+import { createScheduleActivities } from './activities/schedule.activities';
 import { startDataSync } from './data/data-sync';
 import { createEngineRunner } from './engine-runner';
 import { workflowSource } from './workflow-bundle';
@@ -50,11 +52,13 @@ async function main(): Promise<void> {
   redis.on('error', () => undefined);
   const runner = createEngineRunner(config.engineThreads);
 
+  const bars = new BarsRepository(pool, config.databaseSchema);
   const activityDeps = {
     dataSource,
-    bars: new BarsRepository(pool, config.databaseSchema),
+    bars,
     runner,
     progress: new ProgressPublisher(redis, config.redisPrefix),
+    barCache: new BarCache((range) => bars.load(range), runner),
   };
 
   const dataSync = startDataSync(config, pool);
@@ -72,8 +76,13 @@ async function main(): Promise<void> {
       ...createSweepActivities(activityDeps),
       ...createMonteCarloActivities(activityDeps),
       ...createWalkForwardActivities(activityDeps),
+      ...createScheduleActivities(activityDeps),
     },
     maxConcurrentActivityTaskExecutions: 8,
+    // An activity learns that it was cancelled from the reply to a heartbeat it sends; without a
+    // cap, heartbeats reach the server only every 0.8 × heartbeat timeout (24 s for a batch), so
+    // a cancelled sweep could wait that long for its batches to stop.
+    maxHeartbeatThrottleInterval: '2 seconds',
   });
   log(`polling task queue ${taskQueue(config, 'research')} at ${config.temporalAddress}`);
   const stop = (): void => worker.shutdown();

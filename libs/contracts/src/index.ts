@@ -8,3 +8,4 @@ export * from './metrics';
 export * from './strategies';
 export * from './workflows';
 export * from './research';
+export * from './schedules';

@@ -13,7 +13,30 @@ export interface SweepAxis {
  * from the same ranges with a seeded generator, so the same seed always draws the same cells.
  */
 export type SweepSpace =
-  { kind: 'grid'; axes?: SweepAxis[] } | { kind: 'random'; count: number; seed: number; axes?: SweepAxis[] };
+  | { kind: 'grid'; axes?: SweepAxis[] }
+  | { kind: 'random'; count: number; seed: number; axes?: SweepAxis[] }
+  | TpeSweepSpace;
+
+/**
+ * An adaptive search: a seeded Tree-structured Parzen Estimator proposes `trials` cells in rounds
+ * of `roundSize`; each round's proposals depend only on the seed, the canonical input and the
+ * results of the earlier rounds (in cell order), so a re-run proposes exactly the same cells.
+ * The first `startup` cells are random draws.
+ */
+export interface TpeSweepSpace {
+  kind: 'tpe';
+  trials: number;
+  seed: number;
+  /** Cells proposed together; the next round sees their results. Default: a tenth of `trials`, 4 to 256. */
+  roundSize?: number;
+  /** Random cells before the model takes over. Default `max(10, roundSize)`, at most `trials`. */
+  startup?: number;
+  axes?: SweepAxis[];
+}
+
+/** Bounds of a TPE space's fields, shared by the API's validation and the docs. */
+export const TPE_MAX_TRIALS = 5000;
+export const TPE_MAX_ROUND_SIZE = 1000;
 
 export interface SweepConstraints {
   /** Cells with fewer trades are kept in the table but not ranked. */
@@ -180,6 +203,8 @@ export interface SweepWorkflowInput {
   jobId: string;
   /** The next batch to start. */
   nextBatch?: number;
+  /** An adaptive sweep: the next round to propose. */
+  nextRound?: number;
   /** Batches finished before this run of the workflow. */
   batchesDone?: number;
   /** Cells finished before this run of the workflow. */
@@ -197,6 +222,18 @@ export interface SweepPlan {
   batches: number;
   /** How many batches run at once. */
   concurrency: number;
+  /**
+   * An adaptive (TPE) sweep runs in rounds of `roundSize` cells, each cut into `batchesPerRound`
+   * batches; batch `k` belongs to round `floor(k / batchesPerRound)`. Absent for grid and random.
+   */
+  rounds?: { count: number; roundSize: number; batchesPerRound: number };
+}
+
+export interface SweepRoundProposal {
+  round: number;
+  /** First cell index of the round. */
+  start: number;
+  cells: number;
 }
 
 export interface SweepBatchResult {
@@ -214,6 +251,8 @@ export interface SweepActivities {
     error?: { message: string; where?: string };
   }): Promise<void>;
   planSweep(input: { jobId: string }): Promise<SweepPlan>;
+  /** Adaptive sweeps: proposes and stores one round's cells from the results of the earlier rounds. */
+  proposeSweepRound(input: { jobId: string; round: number }): Promise<SweepRoundProposal>;
   runSweepBatch(input: { jobId: string; batch: number }): Promise<SweepBatchResult>;
   reportSweepProgress(input: { jobId: string; cellsDone: number; cells: number }): Promise<void>;
   finishSweep(input: { jobId: string }): Promise<{ trials: number }>;
@@ -239,7 +278,13 @@ export interface JobLineageDto {
   resultsDigest: string | null;
 }
 
-export const MONTE_CARLO_METHODS = ['shuffle', 'bootstrap', 'block-bootstrap', 'skip'] as const;
+export const MONTE_CARLO_METHODS = [
+  'shuffle',
+  'bootstrap',
+  'block-bootstrap',
+  'skip',
+  'perturbation',
+] as const;
 export type MonteCarloMethodName = (typeof MONTE_CARLO_METHODS)[number];
 
 export interface MonteCarloRequest {
@@ -256,6 +301,11 @@ export interface MonteCarloRequest {
   skipProbability?: number;
   /** Loss that counts as ruin, as a fraction of the starting equity; default 0.5. */
   ruinLoss?: number;
+  /**
+   * For `perturbation`: each numeric parameter moves by a uniform relative amount within
+   * ±`perturbation` (0.1 = ±10%); default 0.1.
+   */
+  perturbation?: number;
 }
 
 export interface CanonicalMonteCarloInput {
@@ -266,6 +316,8 @@ export interface CanonicalMonteCarloInput {
   blockLength: number | null;
   skipProbability: number | null;
   ruinLoss: number;
+  /** Present for `perturbation` only, so the other methods' inputs (and job ids) are unchanged. */
+  perturbation?: number;
   researchVersion: string;
 }
 
@@ -298,6 +350,23 @@ export interface MonteCarloSummary {
   finalReturnHistogram: { edges: number[]; counts: number[] };
   maxDrawdownHistogram: { edges: number[]; counts: number[] };
   probabilityOfRuin: number;
+  /**
+   * `perturbation` only: the bands are per sampled bar of the re-run equity curves (these times)
+   * rather than per trade; `trades` is the source backtest's trade count.
+   */
+  stepTimes?: string[];
+  perturbation?: PerturbationSummary;
+}
+
+export interface PerturbationSummary {
+  /** The relative amount each numeric parameter moved within. */
+  relative: number;
+  /** The parameters that were perturbed. */
+  params: string[];
+  /** The source backtest's parameters. */
+  base: ParamValues;
+  /** Percentiles of the trade count over the perturbed runs. */
+  tradeCount: PercentileSummary;
 }
 
 export interface MonteCarloReportDto extends MonteCarloSummary {
@@ -370,6 +439,26 @@ export interface WalkForwardSummary {
   /** Cells run over all folds. */
   trials: number;
   stability: ParameterStability[];
+  /** Null on reports stored before the figures existed. */
+  overfitting?: WalkForwardOverfitting | null;
+}
+
+export interface FoldOverfitting {
+  fold: number;
+  sweepJobId: string;
+  trials: number;
+  deflatedSharpe: number | null;
+  pbo: number | null;
+  reading: string;
+}
+
+/**
+ * The folds' in-sample searches judged for overfitting. `trials` is the sum over the folds' child
+ * sweeps; `deflatedSharpe` and `pbo` are the means over the folds that have the figure (every
+ * fold's PBO counts the same number of splits, so the mean PBO is the share of all splits).
+ */
+export interface WalkForwardOverfitting extends OverfittingReport {
+  folds: FoldOverfitting[];
 }
 
 export interface WalkForwardReportDto extends WalkForwardSummary {

@@ -5,3 +5,5 @@ export * from './prng';
 export * from './sweep-space';
 export * from './monte-carlo';
 export * from './walk-forward';
+export * from './perturbation';
+export * from './tpe';

@@ -91,7 +91,88 @@ export function resample(returns: readonly number[], rng: Prng, options: MonteCa
   }
 }
 
-function quantiles(sorted: readonly number[]): Quantiles {
+function bands(at: readonly (readonly number[])[]): Bands {
+  const b: Bands = { p5: [], p25: [], p50: [], p75: [], p95: [] };
+  for (const column of at) {
+    const sorted = [...column].sort((x, y) => x - y);
+    b.p5.push(percentile(sorted, 5));
+    b.p25.push(percentile(sorted, 25));
+    b.p50.push(percentile(sorted, 50));
+    b.p75.push(percentile(sorted, 75));
+    b.p95.push(percentile(sorted, 95));
+  }
+  return b;
+}
+
+/** One simulated path, already reduced: sampled equity and drawdown plus whole-path figures. */
+export interface PathOutcome {
+  /** Equity relative to the start at each sampled step. */
+  equity: number[];
+  /** Drawdown from the running peak (over the whole path) at each sampled step. */
+  drawdown: number[];
+  finalReturn: number;
+  maxDrawdown: number;
+  ruined: boolean;
+}
+
+/**
+ * Reduces an equity curve to a `PathOutcome`: the running peak, the maximum drawdown and ruin
+ * (equity at or below `1 − ruinLoss` of `start`) over every point, sampled at `indices`.
+ */
+export function equityPath(
+  equity: ArrayLike<number>,
+  start: number,
+  indices: readonly number[],
+  ruinLoss = 0.5,
+): PathOutcome {
+  const ruinLevel = 1 - ruinLoss;
+  const rel: number[] = [];
+  const dd: number[] = [];
+  let peak = -Infinity;
+  let worst = 0;
+  let ruined = false;
+  let next = 0;
+  for (let i = 0; i < equity.length; i++) {
+    const e = (equity[i] as number) / start;
+    if (e > peak) peak = e;
+    const d = peak > 0 ? (peak - e) / peak : 0;
+    if (d > worst) worst = d;
+    if (e <= ruinLevel) ruined = true;
+    while (next < indices.length && indices[next] === i) {
+      rel.push(e);
+      dd.push(d);
+      next++;
+    }
+  }
+  const last = equity.length > 0 ? (equity[equity.length - 1] as number) / start : 1;
+  return { equity: rel, drawdown: dd, finalReturn: last - 1, maxDrawdown: worst, ruined };
+}
+
+/** The Monte Carlo summary of paths that all have the same number of steps. */
+export function summarisePaths(paths: readonly PathOutcome[]): MonteCarloResult {
+  if (paths.length === 0) throw new RangeError('need at least one path');
+  const steps = (paths[0] as PathOutcome).equity.length;
+  if (paths.some((p) => p.equity.length !== steps || p.drawdown.length !== steps))
+    throw new RangeError('every path needs the same number of steps');
+  const column = (pick: (p: PathOutcome) => number[], t: number): number[] =>
+    paths.map((p) => pick(p)[t] as number);
+  const equityAt = Array.from({ length: steps }, (_, t) => column((p) => p.equity, t));
+  const drawAt = Array.from({ length: steps }, (_, t) => column((p) => p.drawdown, t));
+  const finals = paths.map((p) => p.finalReturn).sort((x, y) => x - y);
+  const mdds = paths.map((p) => p.maxDrawdown).sort((x, y) => x - y);
+  return {
+    runs: paths.length,
+    equity: bands(equityAt),
+    drawdown: bands(drawAt),
+    finalReturns: finals,
+    maxDrawdowns: mdds,
+    finalReturn: quantiles(finals),
+    maxDrawdown: quantiles(mdds),
+    probabilityOfRuin: paths.filter((p) => p.ruined).length / paths.length,
+  };
+}
+
+export function quantiles(sorted: readonly number[]): Quantiles {
   return {
     p5: percentile(sorted, 5),
     p25: percentile(sorted, 25),
@@ -137,18 +218,6 @@ export function monteCarlo(returns: readonly number[], options: MonteCarloOption
     mdds.push(worst);
     if (ruin) ruined++;
   }
-  const bands = (at: number[][]): Bands => {
-    const b: Bands = { p5: [], p25: [], p50: [], p75: [], p95: [] };
-    for (const column of at) {
-      const sorted = [...column].sort((x, y) => x - y);
-      b.p5.push(percentile(sorted, 5));
-      b.p25.push(percentile(sorted, 25));
-      b.p50.push(percentile(sorted, 50));
-      b.p75.push(percentile(sorted, 75));
-      b.p95.push(percentile(sorted, 95));
-    }
-    return b;
-  };
   finals.sort((x, y) => x - y);
   mdds.sort((x, y) => x - y);
   return {

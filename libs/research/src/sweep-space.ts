@@ -10,8 +10,12 @@ import { allConstraints, parseConstraint } from './constraint';
 import { type GridAxis, expandGrid, gridSize } from './grid';
 import { Prng } from './prng';
 
-/** Bumped whenever a change here could change which cells a stored sweep request expands to. */
-export const RESEARCH_VERSION = '1';
+/**
+ * Bumped whenever a change here could change which cells a stored sweep request expands to, or
+ * the canonical input format of a research job changes (2: adaptive `tpe` spaces, perturbation
+ * Monte Carlo).
+ */
+export const RESEARCH_VERSION = '2';
 
 /** Guards the API and the worker against a space that would not fit in a job. */
 export const MAX_SWEEP_CELLS = 200_000;
@@ -74,7 +78,8 @@ export function sweepAxes(
     .filter((a) => a.values.length > 1);
 }
 
-function baseParams(descriptor: StrategyDescriptor, fixed: ParamValues): ParamValues {
+/** The strategy's defaults with the fixed parameters applied. */
+export function baseParams(descriptor: StrategyDescriptor, fixed: ParamValues): ParamValues {
   const base: ParamValues = {};
   for (const p of descriptor.params) base[p.name] = fixed[p.name] ?? p.default;
   return base;
@@ -103,6 +108,8 @@ export function expandSweepSpace(
     if (axes.length === 0) return rules(base) ? [base] : [];
     return expandGrid(axes, { base, filter: rules });
   }
+  if (space.kind === 'tpe')
+    throw new SweepSpaceError('an adaptive space is proposed round by round (see proposeTpeRound)', 'space');
   if (!Number.isInteger(space.count) || space.count < 1 || space.count > MAX_SWEEP_CELLS)
     throw new SweepSpaceError(`must be an integer from 1 to ${MAX_SWEEP_CELLS}`, 'space.count');
   const rng = new Prng(space.seed);

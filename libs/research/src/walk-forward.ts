@@ -1,4 +1,5 @@
 import { type ParamValue, type ParamValues } from '@gauntlet/contracts';
+import { overfittingReading } from './overfitting';
 
 export type WalkForwardMode = 'rolling' | 'anchored';
 
@@ -117,4 +118,33 @@ export function stitchEquity(
     level = equity[equity.length - 1] as number;
   }
   return { time, equity };
+}
+
+export interface FoldOverfittingInput {
+  trials: number;
+  deflatedSharpe: number | null;
+  pbo: number | null;
+}
+
+/**
+ * The walk-forward's overall overfitting figures from its folds' sweeps: trials summed; the
+ * deflated Sharpe ratio and PBO averaged over the folds that have them. Every fold's PBO counts
+ * the same C(16, 8) splits, so the mean PBO is the share of all the folds' splits in which the
+ * in-sample winner did worse than the median out of sample; the mean deflated Sharpe ratio is the
+ * expected share of folds whose chosen parameters reflect skill rather than luck.
+ */
+export function aggregateOverfitting(folds: readonly FoldOverfittingInput[]): {
+  trials: number;
+  deflatedSharpe: number | null;
+  pbo: number | null;
+  reading: string;
+} {
+  const trials = folds.reduce((s, f) => s + f.trials, 0);
+  const meanOf = (xs: number[]): number | null =>
+    xs.length === 0 ? null : xs.reduce((s, x) => s + x, 0) / xs.length;
+  const deflatedSharpe = meanOf(
+    folds.map((f) => f.deflatedSharpe).filter((x): x is number => x !== null && Number.isFinite(x)),
+  );
+  const pbo = meanOf(folds.map((f) => f.pbo).filter((x): x is number => x !== null && Number.isFinite(x)));
+  return { trials, deflatedSharpe, pbo, reading: overfittingReading(trials, deflatedSharpe, pbo) };
 }

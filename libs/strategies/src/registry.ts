@@ -112,7 +112,7 @@ export function validateParamsFor(
   for (const spec of descriptor.params) {
     const value = params[spec.name];
     if (value === undefined) continue;
-    const reason = checkValue(spec, value);
+    const reason = checkParamValue(spec, value);
     if (reason) errors.push({ field: `params.${spec.name}`, reason });
   }
   if (errors.length > 0) return errors;
@@ -199,7 +199,8 @@ function withDefaults(descriptor: StrategyDescriptor, params: Readonly<ParamValu
   return out;
 }
 
-function checkValue(spec: ParamSpec, value: ParamValue): string | undefined {
+/** Why `value` is not allowed for the parameter `spec` (type, range, options), or undefined. */
+export function checkParamValue(spec: ParamSpec, value: ParamValue): string | undefined {
   switch (spec.type) {
     case 'int':
     case 'float': {

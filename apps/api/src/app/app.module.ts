@@ -32,6 +32,10 @@ import { SweepsController } from './sweeps/sweeps.controller';
 import { SweepsService } from './sweeps/sweeps.service';
 import { UsersController } from './users/users.controller';
 import { UsersService } from './users/users.service';
+import { SchedulesController } from './schedules/schedules.controller';
+import { SchedulesService } from './schedules/schedules.service';
+import { AdminController } from './admin/admin.controller';
+import { AdminService } from './admin/admin.service';
 
 @Module({
   imports: [
@@ -61,6 +65,8 @@ import { UsersService } from './users/users.service';
     MonteCarloController,
     WalkForwardsController,
     DataController,
+    SchedulesController,
+    AdminController,
   ],
   providers: [
     AuthService,
@@ -73,6 +79,8 @@ import { UsersService } from './users/users.service';
     MonteCarloService,
     WalkForwardsService,
     DataService,
+    SchedulesService,
+    AdminService,
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_FILTER, useClass: ApiExceptionFilter },
   ],

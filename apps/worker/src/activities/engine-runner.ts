@@ -1,10 +1,13 @@
-import { type BacktestOutcome, type SweepRequest } from '@gauntlet/compute';
+import { type BacktestOutcome, type BarsHandle, type SweepRequest } from '@gauntlet/compute';
 import { type ParamValues } from '@gauntlet/contracts';
 import { type BarColumns } from '@gauntlet/db';
-import { type EngineConfig, type SweepCellResult } from '@gauntlet/engine';
+import { type BacktestResult, type EngineConfig, type SweepCellResult } from '@gauntlet/engine';
+
+/** Bars as columns, or a handle on bars already in the engine threads' shared memory. */
+export type EngineBars = BarColumns | BarsHandle;
 
 export interface EngineJob {
-  bars: BarColumns;
+  bars: EngineBars;
   strategyId: string;
   params: ParamValues;
   config: EngineConfig;
@@ -20,11 +23,20 @@ export interface EngineRunner {
     job: EngineJob,
     options: { onProgress: (fraction: number) => void; signal: AbortSignal },
   ): Promise<Required<BacktestOutcome>>;
+  /** One run without the metrics report: the equity curve and trades only (cheaper). */
+  runEquity(
+    job: EngineJob,
+    options: { onProgress: (fraction: number) => void; signal: AbortSignal },
+  ): Promise<BacktestResult>;
   /** Sweep cells spread over every engine thread; results in the order of `request.cells`. */
   runSweep(
-    bars: BarColumns,
+    bars: EngineBars,
     request: SweepRequest,
     options: { onProgress: (fraction: number) => void; signal: AbortSignal },
   ): Promise<SweepCellResult[]>;
+  /** Places bars in shared memory once for many runs; the threads keep their indicators for them. */
+  shareBars(bars: BarColumns): BarsHandle;
+  /** Lets the threads drop shared bars and their indicators. */
+  release(handle: BarsHandle): void;
   close(): Promise<void>;
 }

@@ -5,21 +5,30 @@ import {
   type SweepActivities,
   type SweepResultRow,
   type SweepSummary,
+  type TpeSweepSpace,
 } from '@gauntlet/contracts';
-import { type BarColumns, type BarsRepository, InstrumentEntity, JobEntity } from '@gauntlet/db';
+import { type BarsHandle } from '@gauntlet/compute';
+import { type BarsRepository, InstrumentEntity, JobEntity } from '@gauntlet/db';
 import { type SweepCellResult, type SweepObjective } from '@gauntlet/engine';
 import {
+  defaultTpeRoundSize,
   deflatedSharpe,
   expandSweepSpace,
   overfittingReading,
   probabilityOfOverfitting,
+  proposeTpeRound,
+  type TpeObservation,
+  tpeRounds,
   returnMoments,
+  sharpeRatio,
   sampleVariance,
 } from '@gauntlet/research';
 import { requireStrategy } from '@gauntlet/strategies';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { type DataSource } from 'typeorm';
+import { type BarCache, type BarLease } from './bar-cache';
+import { engineError } from './cancellation';
 import { toEngineConfig } from './engine-config';
 import { type EngineRunner } from './engine-runner';
 import { createJobActivities } from './job.activities';
@@ -30,6 +39,8 @@ export interface SweepActivityDeps {
   bars: BarsRepository;
   runner: EngineRunner;
   progress: ProgressPublisher;
+  /** Bars shared by the batches that run in this worker. */
+  barCache: BarCache<BarsHandle>;
 }
 
 /** Batches in flight per sweep, across every worker polling the queue. */
@@ -92,15 +103,29 @@ function toRow(index: number, r: SweepCellResult, minTrades: number): SweepResul
   };
 }
 
+/** How an adaptive sweep's cells fall into rounds and batches (`SweepPlan.rounds`). */
+function tpeLayout(input: CanonicalSweepInput): {
+  roundSize: number;
+  rounds: number;
+  batchesPerRound: number;
+} {
+  const space = input.space as TpeSweepSpace;
+  const rounds = tpeRounds(space);
+  const roundSize = space.roundSize ?? defaultTpeRoundSize(space.trials);
+  return { roundSize, rounds, batchesPerRound: Math.ceil(roundSize / input.batchSize) };
+}
+
 /** The sweep workflow's activities: they read the canonical input by job id and write results to PostgreSQL. */
 export function createSweepActivities(deps: SweepActivityDeps): SweepActivities {
-  const { dataSource, bars, runner, progress } = deps;
+  const { dataSource, runner, progress, barCache } = deps;
 
   async function load(jobId: string): Promise<Loaded> {
     const job = await dataSource.getRepository(JobEntity).findOneBy({ id: jobId });
     if (!job || job.kind !== 'sweep')
       throw ApplicationFailure.nonRetryable(`sweep ${jobId} does not exist`, 'InvalidJobInput');
     const input = job.input as unknown as CanonicalSweepInput;
+    // An adaptive sweep's cells are proposed round by round and stored (see proposeSweepRound).
+    if (input.space.kind === 'tpe') return { job, input, cells: [] };
     let cells = cellCache.get(jobId);
     if (!cells) {
       const def = requireStrategy(input.strategy);
@@ -117,58 +142,104 @@ export function createSweepActivities(deps: SweepActivityDeps): SweepActivities 
     return { job, input, cells };
   }
 
-  async function loadBars(input: CanonicalSweepInput): Promise<{ series: BarColumns; lotSize: number }> {
+  /** An adaptive sweep's batch: batch k is part `k mod batchesPerRound` of round `k div batchesPerRound`. */
+  async function adaptiveBatch(
+    jobId: string,
+    input: CanonicalSweepInput,
+    batch: number,
+  ): Promise<{ start: number; slice: ParamValues[] }> {
+    const { roundSize, batchesPerRound } = tpeLayout(input);
+    const round = Math.floor(batch / batchesPerRound);
+    const start = round * roundSize + (batch % batchesPerRound) * input.batchSize;
+    const end = Math.min(input.cells, round * roundSize + roundSize, start + input.batchSize);
+    if (start >= end) return { start, slice: [] };
+    const rows = (await dataSource.query(
+      `SELECT params FROM sweep_cells WHERE job_id = $1 AND cell_index >= $2 AND cell_index < $3
+        ORDER BY cell_index`,
+      [jobId, start, end],
+    )) as Array<{ params: ParamValues }>;
+    if (rows.length !== end - start)
+      throw new Error(`round ${round} of ${jobId} has not been proposed (cells ${start}..${end - 1})`);
+    return { start, slice: rows.map((r) => r.params) };
+  }
+
+  /**
+   * The sweep's bars from the worker's cache (loaded once per worker and data version, shared
+   * with the engine threads). The caller returns the lease when done with them.
+   */
+  async function loadBars(
+    input: CanonicalSweepInput,
+  ): Promise<{ lease: BarLease<BarsHandle>; lotSize: number }> {
     const instrument = await dataSource.getRepository(InstrumentEntity).findOneBy({ id: input.instrument });
     if (!instrument)
       throw ApplicationFailure.nonRetryable(`unknown instrument ${input.instrument}`, 'InvalidJobInput');
-    const series = await bars.load({
-      instrumentId: input.instrument,
-      timeframe: input.timeframe,
-      from: Date.parse(input.from),
-      to: Date.parse(input.to),
-    });
-    if (series.length === 0)
+    const lease = await barCache.acquire(
+      {
+        instrumentId: input.instrument,
+        timeframe: input.timeframe,
+        from: Date.parse(input.from),
+        to: Date.parse(input.to),
+      },
+      instrument.dataVersion,
+    );
+    if (lease.series.length === 0) {
+      lease.release();
       throw ApplicationFailure.nonRetryable(
         `no bars for ${input.instrument} in the requested range`,
         'NoData',
       );
-    return { series, lotSize: Number(instrument.lotSize) };
+    }
+    return { lease, lotSize: Number(instrument.lotSize) };
+  }
+
+  /**
+   * Ranks (0 = best) of the passed cells whose full equity curves the overfitting statistics use:
+   * a sample spread evenly over the ranking, best first, which estimates the spread of all trials'
+   * Sharpe ratios without re-running every one.
+   */
+  function overfittingSample(passed: number): number[] {
+    const k = Math.min(OVERFITTING_SAMPLE, passed);
+    if (k < 2) return [];
+    return Array.from({ length: k }, (_, i) => Math.round((i * (passed - 1)) / (k - 1)));
   }
 
   async function overfitting(
     input: CanonicalSweepInput,
-    ranked: SweepResultRow[],
+    picks: SweepResultRow[],
     trials: number,
   ): Promise<OverfittingReport | null> {
-    if (ranked.length < 2) return null;
-    // A sample spread evenly over the ranking (best first) estimates the spread of all trials'
-    // Sharpe ratios without re-running every one.
-    const k = Math.min(OVERFITTING_SAMPLE, ranked.length);
-    const picks: SweepResultRow[] = [];
-    for (let i = 0; i < k; i++)
-      picks.push(ranked[Math.round((i * (ranked.length - 1)) / (k - 1))] as SweepResultRow);
-    const { series, lotSize } = await loadBars(input);
+    if (picks.length < 2) return null;
+    const { lease, lotSize } = await loadBars(input);
     const config = toEngineConfig({ ...input, params: {} }, lotSize);
     const ctx = Context.current();
-    const curves: number[][] = [];
-    for (const row of picks) {
-      ctx.heartbeat({ overfitting: curves.length });
-      const abort = new AbortController();
-      void ctx.cancelled.catch(() => abort.abort());
-      const { result } = await runner.runBacktest(
-        {
-          bars: series,
-          strategyId: input.strategy,
-          params: row.params,
-          config,
-          instrument: input.instrument,
-        },
-        {
-          onProgress: (fraction) => ctx.heartbeat({ overfitting: curves.length, fraction }),
-          signal: abort.signal,
-        },
+    // Every re-run is queued at once, so they spread over all the engine threads; each curve is
+    // reduced to daily returns as soon as it arrives.
+    const abort = new AbortController();
+    void ctx.cancelled.catch(() => abort.abort());
+    let done = 0;
+    let curves: number[][];
+    try {
+      curves = await Promise.all(
+        picks.map(async (row) => {
+          const result = await runner.runEquity(
+            {
+              bars: lease.handle,
+              strategyId: input.strategy,
+              params: row.params,
+              config,
+              instrument: input.instrument,
+            },
+            { onProgress: () => ctx.heartbeat({ overfitting: done }), signal: abort.signal },
+          );
+          ctx.heartbeat({ overfitting: ++done });
+          return dailyReturns(result.time, result.equity);
+        }),
       );
-      curves.push(dailyReturns(result.time, result.equity));
+    } catch (err) {
+      abort.abort();
+      throw await engineError(ctx, err);
+    } finally {
+      lease.release();
     }
     const periods = Math.min(...curves.map((c) => c.length));
     const best = returnMoments((curves[0] as number[]).slice(0, periods));
@@ -183,7 +254,7 @@ export function createSweepActivities(deps: SweepActivityDeps): SweepActivities 
       const matrix: number[][] = [];
       for (let t = 0; t < periods; t++) matrix.push(curves.map((c) => c[t] as number));
       const sharpe = (xs: readonly number[]): number => {
-        const m = returnMoments(xs).sharpe;
+        const m = sharpeRatio(xs);
         return Number.isFinite(m) ? m : -Infinity;
       };
       pbo = probabilityOfOverfitting(matrix, CSCV_BLOCKS, sharpe).pbo;
@@ -196,30 +267,108 @@ export function createSweepActivities(deps: SweepActivityDeps): SweepActivities 
 
     async planSweep({ jobId }) {
       const { input } = await load(jobId);
+      if (input.space.kind === 'tpe') {
+        const { roundSize, rounds, batchesPerRound } = tpeLayout(input);
+        if (input.cells !== input.space.trials)
+          throw ApplicationFailure.nonRetryable(
+            `the job records ${input.cells} cells for ${input.space.trials} trials`,
+            'InvalidJobInput',
+          );
+        return {
+          cells: input.cells,
+          batchSize: input.batchSize,
+          batches: rounds * batchesPerRound,
+          concurrency: SWEEP_CONCURRENCY,
+          rounds: { count: rounds, roundSize, batchesPerRound },
+        };
+      }
       const batches = Math.ceil(input.cells / input.batchSize);
       return { cells: input.cells, batchSize: input.batchSize, batches, concurrency: SWEEP_CONCURRENCY };
+    },
+
+    async proposeSweepRound({ jobId, round }) {
+      const ctx = Context.current();
+      ctx.heartbeat({ round });
+      const { input } = await load(jobId);
+      if (input.space.kind !== 'tpe')
+        throw ApplicationFailure.nonRetryable(`sweep ${jobId} is not adaptive`, 'InvalidJobInput');
+      const space: TpeSweepSpace = input.space;
+      const { roundSize, rounds } = tpeLayout(input);
+      if (!(round >= 0 && round < rounds))
+        throw ApplicationFailure.nonRetryable(`round ${round} does not exist`, 'InvalidJobInput');
+      const start = round * roundSize;
+      const cells = Math.min(roundSize, input.cells - start);
+      const stored = (await dataSource.query(
+        `SELECT count(*)::int AS n FROM sweep_cells WHERE job_id = $1 AND round = $2`,
+        [jobId, round],
+      )) as Array<{ n: number }>;
+      // Already proposed (a retried activity, or a workflow that continued as new): the rows stand.
+      if ((stored[0]?.n ?? 0) === cells) return { round, start, cells };
+      const earlier = (await dataSource.query(
+        `SELECT cell_index, params, objective, passed FROM sweep_results
+          WHERE job_id = $1 AND cell_index < $2 ORDER BY cell_index`,
+        [jobId, start],
+      )) as Array<{ cell_index: number; params: ParamValues; objective: number | null; passed: boolean }>;
+      if (earlier.length !== start || earlier.some((r, i) => r.cell_index !== i))
+        throw new Error(`round ${round} needs the ${start} earlier results, found ${earlier.length}`);
+      const history: TpeObservation[] = earlier.map((r) => ({
+        params: r.params,
+        objective: r.passed ? r.objective : null,
+      }));
+      ctx.heartbeat({ round, history: history.length });
+      const def = requireStrategy(input.strategy);
+      const proposed = proposeTpeRound(
+        {
+          descriptor: def.descriptor,
+          space,
+          fixed: input.fixed,
+          extraRules: input.constraints.params,
+          direction: input.direction,
+        },
+        history,
+        round,
+      );
+      await dataSource.query(
+        `INSERT INTO sweep_cells (job_id, cell_index, round, params)
+         SELECT $1, r.i, $2, r.p FROM jsonb_to_recordset($3::jsonb) AS r(i integer, p jsonb)
+         ON CONFLICT (job_id, cell_index) DO NOTHING`,
+        [jobId, round, JSON.stringify(proposed.map((p, k) => ({ i: start + k, p })))],
+      );
+      return { round, start, cells: proposed.length };
     },
 
     async runSweepBatch({ jobId, batch }) {
       const ctx = Context.current();
       const { input, cells } = await load(jobId);
-      const start = batch * input.batchSize;
-      const slice = cells.slice(start, start + input.batchSize);
+      const { start, slice } =
+        input.space.kind === 'tpe'
+          ? await adaptiveBatch(jobId, input, batch)
+          : {
+              start: batch * input.batchSize,
+              slice: cells.slice(batch * input.batchSize, (batch + 1) * input.batchSize),
+            };
       if (slice.length === 0) return { batch, cells: 0, passed: 0 };
       ctx.heartbeat({ batch, fraction: 0 });
-      const { series, lotSize } = await loadBars(input);
+      const { lease, lotSize } = await loadBars(input);
       const abort = new AbortController();
       void ctx.cancelled.catch(() => abort.abort());
-      const results = await runner.runSweep(
-        series,
-        {
-          strategyId: input.strategy,
-          cells: slice,
-          config: toEngineConfig({ ...input, params: {} }, lotSize),
-          objective: input.objective as SweepObjective,
-        },
-        { onProgress: (fraction) => ctx.heartbeat({ batch, fraction }), signal: abort.signal },
-      );
+      let results: SweepCellResult[];
+      try {
+        results = await runner.runSweep(
+          lease.handle,
+          {
+            strategyId: input.strategy,
+            cells: slice,
+            config: toEngineConfig({ ...input, params: {} }, lotSize),
+            objective: input.objective as SweepObjective,
+          },
+          { onProgress: (fraction) => ctx.heartbeat({ batch, fraction }), signal: abort.signal },
+        );
+      } catch (err) {
+        throw await engineError(ctx, err);
+      } finally {
+        lease.release();
+      }
       const rows = results.map((r, i) => toRow(start + i, r, input.constraints.minTrades));
       const payload = rows.map((r) => ({
         i: r.index,
@@ -271,33 +420,48 @@ export function createSweepActivities(deps: SweepActivityDeps): SweepActivities 
       )) as Array<{ trials: number; passed: number; failed: number }>;
       const { trials, passed, failed } = counts[0] ?? { trials: 0, passed: 0, failed: 0 };
       const dir = input.direction === 'min' ? 'ASC' : 'DESC';
-      const ranked = (
-        (await dataSource.query(
-          `SELECT cell_index, params, metrics, objective, passed, error FROM sweep_results
-            WHERE job_id = $1 AND passed ORDER BY objective ${dir}, cell_index`,
-          [jobId],
-        )) as Array<{
-          cell_index: number;
-          params: ParamValues;
-          metrics: SweepResultRow['metrics'];
-          objective: number | null;
-          passed: boolean;
-          error: string | null;
-        }>
-      ).map((r): SweepResultRow => ({
-        index: r.cell_index,
-        params: r.params,
-        metrics: r.metrics,
-        objective: r.objective,
-        passed: r.passed,
-        error: r.error,
-      }));
+      // Only the rows the summary needs leave the database: the top cells and the sample the
+      // overfitting statistics re-run, by rank (ties broken by cell index).
+      const sample = overfittingSample(passed);
+      const rows = (await dataSource.query(
+        `SELECT * FROM (
+           SELECT cell_index, params, metrics, objective, passed, error,
+                  (row_number() OVER (ORDER BY objective ${dir}, cell_index) - 1)::int AS rank
+             FROM sweep_results WHERE job_id = $1 AND passed) ranked
+          WHERE rank < $2 OR rank = ANY($3::int[]) ORDER BY rank`,
+        [jobId, input.topN, sample],
+      )) as Array<{
+        cell_index: number;
+        params: ParamValues;
+        metrics: SweepResultRow['metrics'];
+        objective: number | null;
+        passed: boolean;
+        error: string | null;
+        rank: number;
+      }>;
+      const byRank = new Map(
+        rows.map((r): [number, SweepResultRow] => [
+          r.rank,
+          {
+            index: r.cell_index,
+            params: r.params,
+            metrics: r.metrics,
+            objective: r.objective,
+            passed: r.passed,
+            error: r.error,
+          },
+        ]),
+      );
       const summary: SweepSummary = {
         trials,
         passed,
         failed,
-        top: ranked.slice(0, input.topN),
-        overfitting: await overfitting(input, ranked, trials),
+        top: rows.filter((r) => r.rank < input.topN).map((r) => byRank.get(r.rank) as SweepResultRow),
+        overfitting: await overfitting(
+          input,
+          sample.map((rank) => byRank.get(rank) as SweepResultRow),
+          trials,
+        ),
       };
       await dataSource.query(
         `INSERT INTO sweep_summaries (job_id, trials, summary) VALUES ($1, $2, $3::jsonb)

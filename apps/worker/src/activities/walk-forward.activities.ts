@@ -1,6 +1,7 @@
 import {
   type CanonicalSweepInput,
   type CanonicalWalkForwardInput,
+  type FoldOverfitting,
   type SweepSummary,
   type WalkForwardActivities,
   type WalkForwardFoldDto,
@@ -8,6 +9,8 @@ import {
 } from '@gauntlet/contracts';
 import { type BarsRepository, decodeEquity, encodeEquity, InstrumentEntity, JobEntity } from '@gauntlet/db';
 import {
+  aggregateOverfitting,
+  overfittingReading,
   parameterStability,
   stitchEquity,
   walkForwardEfficiency,
@@ -175,10 +178,27 @@ export function createWalkForwardActivities(deps: WalkForwardActivityDeps): Walk
       const foldDtos = rows.map((r) => r.fold);
       const curves = rows.map((r) => decodeEquity(r.equity_arrow));
       const stitched = stitchEquity(input.sweep.initialCash, curves);
-      const trialRows = (await dataSource.query(
-        `SELECT coalesce(sum(trials), 0)::int AS trials FROM sweep_summaries WHERE job_id = ANY($1)`,
+      const sweepRows = (await dataSource.query(
+        `SELECT job_id, trials, summary FROM sweep_summaries WHERE job_id = ANY($1)`,
         [foldDtos.map((f) => f.sweepJobId)],
-      )) as Array<{ trials: number }>;
+      )) as Array<{ job_id: string; trials: number; summary: SweepSummary }>;
+      const sweeps = new Map(sweepRows.map((r) => [r.job_id, r]));
+      // Each fold's figures come from its own sweep's summary; a fold whose sweep had too few
+      // passed cells for the statistics still counts its trials.
+      const foldOverfitting = foldDtos.map((f): FoldOverfitting => {
+        const row = sweeps.get(f.sweepJobId);
+        const o = row?.summary.overfitting ?? null;
+        const trials = row?.trials ?? 0;
+        return {
+          fold: f.index,
+          sweepJobId: f.sweepJobId,
+          trials,
+          deflatedSharpe: o?.deflatedSharpe ?? null,
+          pbo: o?.pbo ?? null,
+          reading: o?.reading ?? overfittingReading(trials, null, null),
+        };
+      });
+      const overall = aggregateOverfitting(foldOverfitting);
       let isRate = 0;
       let oosRate = 0;
       let isTime = 0;
@@ -196,8 +216,9 @@ export function createWalkForwardActivities(deps: WalkForwardActivityDeps): Walk
         efficiency:
           isTime > 0 && oosTime > 0 ? walkForwardEfficiency(isRate, isTime, oosRate, oosTime) : null,
         outOfSampleReturnPct: (last / input.sweep.initialCash - 1) * 100,
-        trials: trialRows[0]?.trials ?? 0,
+        trials: overall.trials,
         stability: parameterStability(foldDtos.map((f) => f.params)),
+        overfitting: { ...overall, folds: foldOverfitting },
       };
       await dataSource.query(
         `INSERT INTO walk_forward_summaries (job_id, summary, equity_arrow) VALUES ($1, $2::jsonb, $3)

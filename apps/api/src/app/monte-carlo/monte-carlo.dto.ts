@@ -4,6 +4,8 @@ import {
   type MonteCarloMethodName,
   type MonteCarloReportDto,
   type MonteCarloRequest,
+  type ParamValues,
+  type PerturbationSummary,
   type PercentileBands,
   type PercentileSummary,
 } from '@gauntlet/contracts';
@@ -22,7 +24,12 @@ export class MonteCarloRequestDto implements MonteCarloRequest {
   @IsIn(MONTE_CARLO_METHODS, { message: `must be one of ${MONTE_CARLO_METHODS.join(', ')}` })
   method!: MonteCarloMethodName;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 100000, default: 1000 })
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: 100000,
+    default: 1000,
+    description: 'Default 200 and at most 5000 for `perturbation`, where each run is a full backtest',
+  })
   @IsOptional()
   @IsInt({ message: 'must be an integer' })
   @Min(1, { message: 'must be at least 1' })
@@ -56,6 +63,19 @@ export class MonteCarloRequestDto implements MonteCarloRequest {
   @Min(0.01, { message: 'must be at least 0.01' })
   @Max(1, { message: 'must be at most 1' })
   ruinLoss?: number;
+
+  @ApiPropertyOptional({
+    minimum: 0.001,
+    maximum: 1,
+    default: 0.1,
+    description:
+      'For `perturbation`: each int/float parameter of the backtest moves by a uniform relative amount within ±this (0.1 = ±10%), clamped to its range',
+  })
+  @IsOptional()
+  @IsNumber(finite, { message: 'must be a number' })
+  @Min(0.001, { message: 'must be at least 0.001' })
+  @Max(1, { message: 'must be at most 1' })
+  perturbation?: number;
 }
 
 class PercentileBandsDto implements PercentileBands {
@@ -72,6 +92,13 @@ class PercentileSummaryDto implements PercentileSummary {
   @ApiProperty() p50!: number;
   @ApiProperty() p75!: number;
   @ApiProperty() p95!: number;
+}
+
+class PerturbationSummaryDto implements PerturbationSummary {
+  @ApiProperty() relative!: number;
+  @ApiProperty({ type: [String] }) params!: string[];
+  @ApiProperty({ type: 'object', additionalProperties: true }) base!: ParamValues;
+  @ApiProperty({ type: PercentileSummaryDto }) tradeCount!: PercentileSummaryDto;
 }
 
 class HistogramDto {
@@ -91,6 +118,12 @@ export class MonteCarloReportResponseDto implements MonteCarloReportDto {
   @ApiProperty({ type: HistogramDto }) finalReturnHistogram!: HistogramDto;
   @ApiProperty({ type: HistogramDto }) maxDrawdownHistogram!: HistogramDto;
   @ApiProperty() probabilityOfRuin!: number;
+  @ApiPropertyOptional({
+    type: [String],
+    description: '`perturbation`: the bars the bands are sampled at (the other methods step per trade)',
+  })
+  stepTimes?: string[];
+  @ApiPropertyOptional({ type: PerturbationSummaryDto }) perturbation?: PerturbationSummaryDto;
   @ApiProperty({ type: 'object', properties: { job: { type: 'string' }, backtest: { type: 'string' } } })
   links!: { job: string; backtest: string };
 }

@@ -1,19 +1,24 @@
 import { Injectable } from '@nestjs/common';
 import {
   type CanonicalMonteCarloInput,
+  type FieldError,
   type JobDto,
   MONTE_CARLO_WORKFLOW_TYPE,
   type MonteCarloReportDto,
   type MonteCarloRequest,
   type MonteCarloSummary,
 } from '@gauntlet/contracts';
-import { JobEntity } from '@gauntlet/db';
+import { InstrumentEntity, JobEntity } from '@gauntlet/db';
 import { RESEARCH_VERSION } from '@gauntlet/research';
 import { DatabaseService } from '../../services/database/database.service';
 import { type AuthUser } from '../auth/auth.types';
 import { DomainError, ErrorCode, notFound, validationError } from '../common/errors';
 import { JobLauncher } from '../jobs/job-launcher.service';
 import { JobsService } from '../jobs/jobs.service';
+
+/** Each perturbation run is a full backtest, so the default and the ceiling are lower. */
+export const PERTURBATION_DEFAULT_RUNS = 200;
+export const PERTURBATION_MAX_RUNS = 5000;
 
 @Injectable()
 export class MonteCarloService {
@@ -32,15 +37,36 @@ export class MonteCarloService {
       throw validationError([
         { field: 'backtestId', reason: `backtest ${req.backtestId} is ${backtest.status}` },
       ]);
+    const perturbation = req.method === 'perturbation';
+    const errors: FieldError[] = [];
+    if (req.perturbation !== undefined && !perturbation)
+      errors.push({ field: 'perturbation', reason: 'applies to the perturbation method only' });
+    if (perturbation && (req.runs ?? PERTURBATION_DEFAULT_RUNS) > PERTURBATION_MAX_RUNS)
+      errors.push({
+        field: 'runs',
+        reason: `must be at most ${PERTURBATION_MAX_RUNS} for perturbation (each run is a full backtest)`,
+      });
+    if (perturbation) {
+      // The re-runs need the bars the backtest ran on.
+      const bt = backtest.input as unknown as { instrument: string };
+      const instrument = await this.db.ds.getRepository(InstrumentEntity).findOneBy({ id: bt.instrument });
+      if (!instrument || instrument.dataVersion !== backtest.dataVersion)
+        errors.push({
+          field: 'backtestId',
+          reason: `the bars of ${bt.instrument} changed since backtest ${req.backtestId} ran; run it again`,
+        });
+    }
+    if (errors.length > 0) throw validationError(errors);
 
     const input: CanonicalMonteCarloInput = {
       backtestId: req.backtestId,
       method: req.method,
-      runs: req.runs ?? 1000,
+      runs: req.runs ?? (perturbation ? PERTURBATION_DEFAULT_RUNS : 1000),
       seed: req.seed ?? 1,
       blockLength: req.method === 'block-bootstrap' ? (req.blockLength ?? null) : null,
       skipProbability: req.method === 'skip' ? (req.skipProbability ?? 0.1) : null,
       ruinLoss: req.ruinLoss ?? 0.5,
+      ...(perturbation ? { perturbation: req.perturbation ?? 0.1 } : {}),
       researchVersion: RESEARCH_VERSION,
     };
     return this.launcher.launch({

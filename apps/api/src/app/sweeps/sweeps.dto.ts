@@ -102,7 +102,9 @@ export class SweepRequestDto implements SweepRequest {
     additionalProperties: true,
     example: { kind: 'grid', axes: [{ name: 'fast', values: [5, 10, 20] }] },
     description:
-      '`{kind: "grid", axes?}` (no axes: every parameter over its declared range) or `{kind: "random", count, seed, axes?}`',
+      '`{kind: "grid", axes?}` (no axes: every parameter over its declared range), `{kind: "random", count, seed, axes?}` or ' +
+      '`{kind: "tpe", trials, seed, roundSize?, startup?, axes?}` (adaptive: a seeded Tree-structured Parzen Estimator ' +
+      'proposes `trials` cells in rounds of `roundSize`, each round from the results of the earlier ones)',
   })
   @IsObject({ message: 'must be an object' })
   space!: SweepSpace;

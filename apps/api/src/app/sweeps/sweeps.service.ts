@@ -13,6 +13,9 @@ import {
   type SweepSortKey,
   type SweepSpace,
   type SweepSummary,
+  TIMEFRAME_MS,
+  TPE_MAX_ROUND_SIZE,
+  TPE_MAX_TRIALS,
 } from '@gauntlet/contracts';
 import { InstrumentEntity, JobEntity } from '@gauntlet/db';
 import { ENGINE_VERSION } from '@gauntlet/engine';
@@ -21,10 +24,12 @@ import {
   expandSweepSpace,
   MAX_SWEEP_CELLS,
   parseConstraint,
+  canonicalTpeSpace,
   RESEARCH_VERSION,
   SweepSpaceError,
+  validateTpeSpace,
 } from '@gauntlet/research';
-import { getStrategy } from '@gauntlet/strategies';
+import { checkParamValue, getStrategy } from '@gauntlet/strategies';
 import { DatabaseService } from '../../services/database/database.service';
 import { type AuthUser } from '../auth/auth.types';
 import { DomainError, ErrorCode, notFound, validationError } from '../common/errors';
@@ -42,16 +47,26 @@ const SORT_COLUMNS: Record<SweepSortKey, string> = {
   profitFactor: `(metrics->>'profitFactor')::double precision`,
 };
 
-/** About 64 batches: enough to spread over workers and lose little on a retry, few enough to keep history short. */
-export function defaultBatchSize(cells: number): number {
-  return Math.min(2000, Math.max(20, Math.ceil(cells / 64)));
+/** Engine work a batch aims at: bar-evaluations (cells × bars), about a second on a slow core pair. */
+export const BATCH_TARGET_BAR_EVALS = 200_000_000;
+
+/**
+ * Cells per batch, from the size of the space and the number of bars the range holds: each batch
+ * carries enough engine work (about `BATCH_TARGET_BAR_EVALS`) that its fixed cost — an activity,
+ * a results insert, a progress event — stays a few per cent of it, while a sweep still splits into
+ * at least eight batches when it has the cells to (for progress, for spreading over workers, and
+ * to lose little when a worker dies), and no batch stores more than 5,000 result rows at once.
+ */
+export function defaultBatchSize(cells: number, bars: number): number {
+  const byWork = Math.ceil(BATCH_TARGET_BAR_EVALS / Math.max(1, bars));
+  return Math.max(1, Math.min(cells, 5_000, Math.max(20, Math.min(byWork, Math.ceil(cells / 8)))));
 }
 
 function spaceErrors(space: unknown): FieldError[] {
   const s = space as Partial<Record<string, unknown>>;
   const errors: FieldError[] = [];
-  if (s.kind !== 'grid' && s.kind !== 'random')
-    errors.push({ field: 'space.kind', reason: 'must be grid or random' });
+  if (s.kind !== 'grid' && s.kind !== 'random' && s.kind !== 'tpe')
+    errors.push({ field: 'space.kind', reason: 'must be grid, random or tpe' });
   if (s.axes !== undefined) {
     if (!Array.isArray(s.axes)) errors.push({ field: 'space.axes', reason: 'must be a list of axes' });
     else
@@ -80,10 +95,39 @@ function spaceErrors(space: unknown): FieldError[] {
     if (!Number.isInteger(s.seed) || (s.seed as number) < 0 || (s.seed as number) > 0xffffffff)
       errors.push({ field: 'space.seed', reason: 'must be an integer from 0 to 4294967295' });
   }
+  if (s.kind === 'tpe') errors.push(...tpeSpaceErrors(s));
+  return errors;
+}
+
+function tpeSpaceErrors(s: Partial<Record<string, unknown>>): FieldError[] {
+  const errors: FieldError[] = [];
+  const trials = s.trials as number;
+  const trialsOk = Number.isInteger(trials) && trials >= 1 && trials <= TPE_MAX_TRIALS;
+  if (!trialsOk)
+    errors.push({ field: 'space.trials', reason: `must be an integer from 1 to ${TPE_MAX_TRIALS}` });
+  if (!Number.isInteger(s.seed) || (s.seed as number) < 0 || (s.seed as number) > 0xffffffff)
+    errors.push({ field: 'space.seed', reason: 'must be an integer from 0 to 4294967295' });
+  const most = trialsOk ? Math.min(TPE_MAX_ROUND_SIZE, trials) : TPE_MAX_ROUND_SIZE;
+  const round = s.roundSize as number;
+  if (s.roundSize !== undefined && (!Number.isInteger(round) || round < 1 || round > most))
+    errors.push({
+      field: 'space.roundSize',
+      reason: `must be an integer from 1 to ${most} (at most the trials)`,
+    });
+  const startup = s.startup as number;
+  if (
+    s.startup !== undefined &&
+    (!Number.isInteger(startup) || startup < 1 || (trialsOk && startup > trials))
+  )
+    errors.push({ field: 'space.startup', reason: 'must be an integer from 1 to the number of trials' });
+  for (const key of Object.keys(s))
+    if (!['kind', 'trials', 'seed', 'roundSize', 'startup', 'axes'].includes(key))
+      errors.push({ field: `space.${key}`, reason: 'is not a field of a tpe space' });
   return errors;
 }
 
 function canonicalSpace(space: SweepSpace): SweepSpace {
+  if (space.kind === 'tpe') return canonicalTpeSpace(space);
   const axes =
     space.axes && space.axes.length > 0
       ? space.axes.map((a) => ({ name: a.name, values: [...a.values] }))
@@ -113,10 +157,23 @@ export class SweepsService {
     errors.push(...spaceErrors(req.space));
     const fixed: ParamValues = { ...(req.fixed ?? {}) };
     if (def) {
-      const known = new Set(def.descriptor.params.map((p) => p.name));
-      for (const name of Object.keys(fixed))
-        if (!known.has(name))
-          errors.push({ field: `fixed.${name}`, reason: `unknown parameter of ${req.strategy}` });
+      const specs = new Map(def.descriptor.params.map((p) => [p.name, p]));
+      for (const [name, value] of Object.entries(fixed)) {
+        const spec = specs.get(name);
+        const reason = spec ? checkParamValue(spec, value) : `unknown parameter of ${req.strategy}`;
+        if (reason) errors.push({ field: `fixed.${name}`, reason });
+      }
+      // A swept value outside its parameter's declared range is a mistake in the request, not a
+      // cell to drop quietly.
+      const axes = Array.isArray(req.space?.axes) ? req.space.axes : [];
+      axes.forEach((axis, i) => {
+        const spec = specs.get(axis?.name);
+        if (!spec || !Array.isArray(axis.values)) return;
+        axis.values.forEach((value, j) => {
+          const reason = checkParamValue(spec, value);
+          if (reason) errors.push({ field: `space.axes[${i}].values[${j}]`, reason });
+        });
+      });
     }
     const rules = req.constraints?.params ?? [];
     rules.forEach((rule, i) => {
@@ -143,7 +200,16 @@ export class SweepsService {
     const space = canonicalSpace(req.space);
     let cells: number;
     try {
-      cells = expandSweepSpace(def.descriptor, space, fixed, rules).length;
+      if (space.kind === 'tpe') {
+        validateTpeSpace({
+          descriptor: def.descriptor,
+          space,
+          fixed,
+          extraRules: rules,
+          direction: req.direction ?? 'max',
+        });
+        cells = space.trials;
+      } else cells = expandSweepSpace(def.descriptor, space, fixed, rules).length;
     } catch (e) {
       if (e instanceof SweepSpaceError) throw validationError([{ field: e.field, reason: e.message }]);
       throw validationError([{ field: 'space', reason: (e as Error).message }]);
@@ -172,7 +238,12 @@ export class SweepsService {
       constraints: { minTrades: req.constraints?.minTrades ?? 0, params: rules },
       topN: req.topN ?? 10,
       cells,
-      batchSize: req.batchSize ?? defaultBatchSize(cells),
+      // An adaptive round runs as one batch by default (it still spreads over every engine thread).
+      batchSize:
+        req.batchSize ??
+        (space.kind === 'tpe'
+          ? (space.roundSize as number)
+          : defaultBatchSize(cells, Math.floor((to - from) / TIMEFRAME_MS[req.timeframe]))),
       researchVersion: RESEARCH_VERSION,
     };
     return { input, dataVersion: instrument.dataVersion };

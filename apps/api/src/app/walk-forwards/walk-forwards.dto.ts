@@ -1,8 +1,10 @@
 import {
   type CanonicalWalkForwardInput,
+  type FoldOverfitting,
   type ParameterStability,
   type WalkForwardFoldDto,
   type WalkForwardReportDto,
+  type WalkForwardOverfitting,
   type WalkForwardRequest,
 } from '@gauntlet/contracts';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
@@ -65,6 +67,29 @@ export class ParameterStabilityDto implements ParameterStability {
   @ApiProperty({ nullable: true, type: Number }) coefficientOfVariation!: number | null;
 }
 
+export class FoldOverfittingDto implements FoldOverfitting {
+  @ApiProperty() fold!: number;
+  @ApiProperty() sweepJobId!: string;
+  @ApiProperty() trials!: number;
+  @ApiProperty({ nullable: true, type: Number }) deflatedSharpe!: number | null;
+  @ApiProperty({ nullable: true, type: Number }) pbo!: number | null;
+  @ApiProperty() reading!: string;
+}
+
+export class WalkForwardOverfittingDto implements WalkForwardOverfitting {
+  @ApiProperty({ description: "Trials run by all the folds' sweeps" }) trials!: number;
+  @ApiProperty({ nullable: true, type: Number, description: "Mean of the folds' deflated Sharpe ratios" })
+  deflatedSharpe!: number | null;
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    description: "Mean of the folds' PBO: the share of all the folds' CSCV splits",
+  })
+  pbo!: number | null;
+  @ApiProperty() reading!: string;
+  @ApiProperty({ type: [FoldOverfittingDto] }) folds!: FoldOverfittingDto[];
+}
+
 export class WalkForwardReportResponseDto implements WalkForwardReportDto {
   @ApiProperty() jobId!: string;
   @ApiProperty({ type: 'object', additionalProperties: true }) input!: CanonicalWalkForwardInput;
@@ -73,6 +98,8 @@ export class WalkForwardReportResponseDto implements WalkForwardReportDto {
   @ApiProperty() outOfSampleReturnPct!: number;
   @ApiProperty() trials!: number;
   @ApiProperty({ type: [ParameterStabilityDto] }) stability!: ParameterStabilityDto[];
+  @ApiProperty({ type: WalkForwardOverfittingDto, nullable: true })
+  overfitting!: WalkForwardOverfittingDto | null;
   @ApiProperty({
     type: 'object',
     properties: {

@@ -98,6 +98,7 @@ export class WalkForwardsService {
       jobId: job.id,
       input: job.input as unknown as CanonicalWalkForwardInput,
       ...summary,
+      overfitting: summary.overfitting ?? null,
       links: {
         job: `/api/jobs/${job.id}`,
         equity: `/api/walk-forwards/${job.id}/equity`,
