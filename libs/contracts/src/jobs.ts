@@ -37,6 +37,8 @@ export interface JobDto {
   durationMs: number | null;
   error: JobError | null;
   links: JobLinks;
+  /** The job that started this one, e.g. the walk-forward a fold's sweep belongs to. */
+  parentJobId?: string;
 }
 
 export interface JobListQuery {

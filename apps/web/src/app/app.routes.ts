@@ -27,6 +27,32 @@ export const routes: Routes = [
     loadComponent: () => import('./pages/backtest-report.page').then((m) => m.BacktestReportPage),
   },
   {
+    path: 'sweeps/:id',
+    title: 'Sweep report · Gauntlet',
+    canActivate: [authGuard],
+    loadComponent: () => import('./pages/research/sweep-report.page').then((m) => m.SweepReportPage),
+  },
+  {
+    path: 'walk-forwards/:id',
+    title: 'Walk-forward report · Gauntlet',
+    canActivate: [authGuard],
+    loadComponent: () =>
+      import('./pages/research/walk-forward-report.page').then((m) => m.WalkForwardReportPage),
+  },
+  {
+    path: 'monte-carlo/:id',
+    title: 'Monte Carlo report · Gauntlet',
+    canActivate: [authGuard],
+    loadComponent: () =>
+      import('./pages/research/monte-carlo-report.page').then((m) => m.MonteCarloReportPage),
+  },
+  {
+    path: 'data',
+    title: 'Market data · Gauntlet',
+    canActivate: [authGuard],
+    loadComponent: () => import('./pages/data/data.page').then((m) => m.DataPage),
+  },
+  {
     path: '**',
     title: 'Not found · Gauntlet',
     loadComponent: () => import('./pages/not-found.page').then((m) => m.NotFoundPage),

@@ -1,11 +1,20 @@
-import { CandlestickChart, LineChart, ScatterChart } from 'echarts/charts';
+import {
+  BarChart,
+  CandlestickChart,
+  HeatmapChart,
+  LineChart,
+  ParallelChart,
+  ScatterChart,
+} from 'echarts/charts';
 import {
   AxisPointerComponent,
   DataZoomComponent,
   DatasetComponent,
   GridComponent,
   LegendComponent,
+  ParallelComponent,
   TooltipComponent,
+  VisualMapContinuousComponent,
 } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
@@ -20,6 +29,11 @@ echarts.use([
   DatasetComponent,
   AxisPointerComponent,
   LegendComponent,
+  BarChart,
+  HeatmapChart,
+  ParallelChart,
+  ParallelComponent,
+  VisualMapContinuousComponent,
   CanvasRenderer,
 ]);
 

@@ -66,6 +66,8 @@ export class JobResponseDto implements JobDto {
   @ApiProperty({ nullable: true, type: Number }) durationMs!: number | null;
   @ApiProperty({ nullable: true, type: JobErrorDto }) error!: JobErrorDto | null;
   @ApiProperty({ type: JobLinksDto }) links!: JobLinksDto;
+  @ApiPropertyOptional({ description: 'The job that started this one (a walk-forward for its fold sweeps)' })
+  parentJobId?: string;
 }
 
 export class JobPageDto implements Page<JobDto> {

@@ -45,6 +45,7 @@ export class JobsService {
   toDto(job: JobEntity): JobDto {
     const self = `/api/jobs/${job.id}`;
     const finished = job.finishedAt ?? null;
+    const parent = job.input?.['parentJobId'];
     return {
       id: job.id,
       kind: job.kind,
@@ -73,6 +74,7 @@ export class JobsService {
           : {}),
         temporal: `${this.config.temporalUiUrl}/namespaces/${this.config.temporalNamespace}/workflows/${encodeURIComponent(job.workflowId)}`,
       },
+      ...(typeof parent === 'string' ? { parentJobId: parent } : {}),
     };
   }
 

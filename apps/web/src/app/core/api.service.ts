@@ -5,10 +5,16 @@ import {
   type BacktestRequest,
   type InstrumentDto,
   type JobDto,
+  type JobLineageDto,
   type JobListQuery,
+  type MonteCarloReportDto,
   type Page,
   type StrategyDescriptor,
+  type SweepReportDto,
+  type SweepResultRow,
+  type SweepResultsQuery,
   type Timeframe,
+  type WalkForwardReportDto,
 } from '@gauntlet/contracts';
 import { firstValueFrom } from 'rxjs';
 
@@ -68,5 +74,40 @@ export class ApiService {
     return firstValueFrom(
       this.http.get('/api/bars', { params, responseType: 'arraybuffer', headers: { Accept: ARROW_STREAM } }),
     );
+  }
+
+  lineage(id: string): Promise<JobLineageDto> {
+    return firstValueFrom(this.http.get<JobLineageDto>(`/api/jobs/${encodeURIComponent(id)}/lineage`));
+  }
+
+  sweep(id: string): Promise<SweepReportDto> {
+    return firstValueFrom(this.http.get<SweepReportDto>(`/api/sweeps/${encodeURIComponent(id)}`));
+  }
+
+  sweepResults(id: string, query: SweepResultsQuery): Promise<Page<SweepResultRow>> {
+    let params = new HttpParams();
+    for (const [k, v] of Object.entries(query)) if (v !== undefined) params = params.set(k, String(v));
+    return firstValueFrom(
+      this.http.get<Page<SweepResultRow>>(`/api/sweeps/${encodeURIComponent(id)}/results`, { params }),
+    );
+  }
+
+  walkForward(id: string): Promise<WalkForwardReportDto> {
+    return firstValueFrom(
+      this.http.get<WalkForwardReportDto>(`/api/walk-forwards/${encodeURIComponent(id)}`),
+    );
+  }
+
+  walkForwardEquityArrow(id: string): Promise<ArrayBuffer> {
+    return firstValueFrom(
+      this.http.get(`/api/walk-forwards/${encodeURIComponent(id)}/equity`, {
+        responseType: 'arraybuffer',
+        headers: { Accept: ARROW_STREAM },
+      }),
+    );
+  }
+
+  monteCarlo(id: string): Promise<MonteCarloReportDto> {
+    return firstValueFrom(this.http.get<MonteCarloReportDto>(`/api/monte-carlo/${encodeURIComponent(id)}`));
   }
 }

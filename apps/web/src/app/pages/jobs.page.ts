@@ -1,6 +1,7 @@
 import {
   ChangeDetectionStrategy,
   Component,
+  computed,
   DestroyRef,
   effect,
   inject,
@@ -27,6 +28,43 @@ import { type JobWatch, watchJob } from '../core/job-events';
 
 const PAGE_SIZE = 50;
 const REFRESH_MS = 15_000;
+
+/** The page each kind of job reports on. */
+const REPORT_ROUTES: Partial<Record<JobKind, string>> = {
+  backtest: '/backtests',
+  sweep: '/sweeps',
+  'walk-forward': '/walk-forwards',
+  'monte-carlo': '/monte-carlo',
+};
+
+interface JobRow {
+  job: JobDto;
+  /** Set on a child job listed under its parent. */
+  nested: boolean;
+}
+
+/**
+ * Jobs in list order, each parent followed by its children (oldest first). A child whose parent
+ * is not on this page keeps its own place and links to the parent instead.
+ */
+export function nestJobs(jobs: readonly JobDto[]): JobRow[] {
+  const ids = new Set(jobs.map((j) => j.id));
+  const children = new Map<string, JobDto[]>();
+  for (const j of jobs) {
+    if (j.parentJobId && ids.has(j.parentJobId)) {
+      const list = children.get(j.parentJobId) ?? [];
+      list.unshift(j);
+      children.set(j.parentJobId, list);
+    }
+  }
+  const out: JobRow[] = [];
+  for (const j of jobs) {
+    if (j.parentJobId && ids.has(j.parentJobId)) continue;
+    out.push({ job: j, nested: false });
+    for (const c of children.get(j.id) ?? []) out.push({ job: c, nested: true });
+  }
+  return out;
+}
 
 @Component({
   selector: 'g-jobs-page',
@@ -101,15 +139,32 @@ const REFRESH_MS = 15_000;
             </tr>
           </thead>
           <tbody>
-            @for (job of list; track job.id) {
-              <tr [attr.data-job-id]="job.id" [attr.data-status]="job.status">
+            @for (row of rows(); track row.job.id) {
+              @let job = row.job;
+              <tr
+                [attr.data-job-id]="job.id"
+                [attr.data-status]="job.status"
+                [attr.data-parent-id]="job.parentJobId ?? null"
+                [class.child]="row.nested"
+              >
                 <td>
-                  @if (job.kind === 'backtest' && job.status === 'completed') {
-                    <a [routerLink]="['/backtests', job.id]" data-testid="open-report">{{ job.title }}</a>
+                  @if (row.nested) {
+                    <span class="nest" aria-hidden="true">↳</span>
+                  }
+                  @if (reportLink(job); as link) {
+                    <a [routerLink]="link" data-testid="open-report">{{ job.title }}</a>
                   } @else {
                     {{ job.title }}
                   }
                   <div class="id">{{ job.id }}</div>
+                  @if (job.parentJobId && !row.nested) {
+                    <div class="id">
+                      part of
+                      <a [routerLink]="['/walk-forwards', job.parentJobId]" data-testid="parent-link">{{
+                        job.parentJobId
+                      }}</a>
+                    </div>
+                  }
                   @if (job.error; as err) {
                     <div class="job-error" data-testid="job-error">
                       {{ err.message }}
@@ -203,6 +258,14 @@ const REFRESH_MS = 15_000;
       .spacer {
         flex: 1;
       }
+      tr.child td:first-child {
+        padding-left: 28px;
+      }
+      .nest {
+        color: var(--muted);
+        margin-left: -16px;
+        margin-right: 4px;
+      }
       .id {
         font-size: 10px;
         color: var(--muted);
@@ -280,6 +343,7 @@ export class JobsPage {
   protected readonly kinds = JOB_KINDS;
   protected readonly statuses = JOB_STATUSES;
   protected readonly jobs = signal<JobDto[] | null>(null);
+  protected readonly rows = computed(() => nestJobs(this.jobs() ?? []));
   protected readonly total = signal(0);
   protected readonly offset = signal(0);
   protected readonly error = signal<string | null>(null);
@@ -353,6 +417,13 @@ export class JobsPage {
 
   protected pct(job: JobDto): number {
     return Math.round(Math.max(0, Math.min(1, job.progress)) * 100);
+  }
+
+  /** Backtests have a report once completed; research reports show live progress before that. */
+  protected reportLink(job: JobDto): string[] | null {
+    const base = REPORT_ROUTES[job.kind];
+    if (!base || (job.kind === 'backtest' && job.status !== 'completed')) return null;
+    return [base, job.id];
   }
 
   protected isTerminal(status: JobStatus): boolean {
