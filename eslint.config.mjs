@@ -32,8 +32,6 @@ export default tseslint.config(
       '.angular/**',
       'tmp/**',
       'test-artifacts/**',
-      'apps/web/**',
-      'libs/ui/**',
     ],
   },
   js.configs.recommended,
@@ -76,6 +74,17 @@ export default tseslint.config(
           ],
         },
       ],
+    },
+  },
+  {
+    // The web app and its chart library compile with Angular's settings (bundler resolution, DOM).
+    files: ['apps/web/**/*.ts', 'libs/ui/**/*.ts'],
+    languageOptions: {
+      parserOptions: {
+        projectService: false,
+        project: './apps/web/tsconfig.lint.json',
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
   },
   {

@@ -6,63 +6,25 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createServer } from 'node:net';
 import { loadConfig } from '@gauntlet/config';
 import { BarsRepository, UserEntity, createDataSource, hashPassword } from '@gauntlet/db';
 import { type BarChunk, generateSyntheticBars } from '@gauntlet/market-data';
 import { Client, Pool } from 'pg';
+import { emit, freePort, machineNote, note, waitFor } from './support';
 
 const INGEST_BARS = 5_000_000;
 const LOAD_BARS = 1_000_000;
 const MINUTE = 60_000;
 const START = Date.UTC(2015, 0, 1);
 
-function emit(name: string, value: number, unit: string): void {
-  process.stdout.write(`${JSON.stringify({ name, value: Number(value.toPrecision(6)), unit })}\n`);
-}
-
-function note(msg: string): void {
-  process.stderr.write(`# ${msg}\n`);
-}
-
 function best(samples: number[]): number {
   return Math.max(...samples);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitFor(url: string): Promise<void> {
-  const until = Date.now() + 60_000;
-  for (;;) {
-    try {
-      const res = await fetch(url);
-      if (res.status < 500) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > until) throw new Error(`${url} did not answer within 60 s`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 async function main(): Promise<void> {
   const base = loadConfig();
   const schema = `bench_data_${Date.now().toString(36)}`;
-  note(
-    `machine: ${os.cpus().length} cores, load ${os
-      .loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' ')}`,
-  );
+  note(machineNote());
   const admin = new Client({ connectionString: base.databaseUrl });
   await admin.connect();
   await admin.query(`CREATE SCHEMA "${schema}"`);

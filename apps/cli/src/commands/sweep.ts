@@ -29,6 +29,7 @@ import { loadBars } from '../data';
 import { money, pct, plain, ratio, renderTable } from '../format';
 import { checkValue, defaults, requireStrategyOption, showParams, typedParams } from '../params';
 import { RUN_OPTIONS, engineConfig } from './backtest';
+import { remoteSweepCommand } from './remote-sweep';
 
 export const SWEEP_HELP = `Usage: gauntlet sweep --data FILE --strategy ID --grid name=start:stop:step ... [options]
 
@@ -47,6 +48,7 @@ Runs a strategy over every combination of a parameter grid and prints each cell 
   --json               print one JSON object: { cells, best, ... }
 
 Data and engine options are those of gauntlet backtest (--cash, --commission, --semantics, ...).
+With --remote the sweep runs as a job on a Gauntlet server instead: gauntlet sweep --remote --help.
 `;
 
 const FAST_OBJECTIVES = [
@@ -205,6 +207,7 @@ function better(goal: 'max' | 'min', a: number, b: number): boolean {
 }
 
 export async function sweepCommand(argv: readonly string[], ctx: CliContext): Promise<number> {
+  if (argv.includes('--remote')) return remoteSweepCommand(argv, ctx);
   const values = parseOptions(argv, {
     ...RUN_OPTIONS,
     grid: { type: 'string', multiple: true },
