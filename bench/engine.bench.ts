@@ -258,6 +258,8 @@ async function main(): Promise<void> {
       times.push(performance.now() - t0);
       if (rep === 0) note(`single run: ${res.trades.length} trades, path ${res.path}`);
     }
+    // Each run in order: the first ones include compiling the engine's code.
+    note(`single runs: ${times.map((t) => t.toFixed(0)).join(', ')} ms`);
     emit('single.sma-crossover.barsPerSec', SINGLE_BARS / (median(times) / 1000), 'bars/s');
   }
 

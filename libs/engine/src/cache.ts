@@ -13,6 +13,8 @@ export class LruIndicatorCache implements IndicatorCache {
 
   constructor(readonly budgetBytes = 256 * 1024 * 1024) {}
 
+  private holds = 0;
+
   get(key: string, compute: () => Float64Array): Float64Array {
     const found = this.map.get(key);
     if (found) {
@@ -25,12 +27,31 @@ export class LruIndicatorCache implements IndicatorCache {
     const value = compute();
     this.map.set(key, value);
     this.bytes += value.byteLength;
+    if (this.holds === 0) this.evict(key);
+    return value;
+  }
+
+  /**
+   * Defers eviction until the matching `release`. A sweep holds the cache while it collects the
+   * arrays of a group of cells: evicting as it goes would, once the arrays of consecutive groups
+   * exceed the budget, drop the least recently used array — typically one the group is about to
+   * ask for again — and recompute it; deferred, the eviction takes the arrays the group did not
+   * touch first.
+   */
+  hold(): void {
+    this.holds++;
+  }
+
+  release(): void {
+    if (this.holds > 0 && --this.holds === 0) this.evict(undefined);
+  }
+
+  private evict(keep: string | undefined): void {
     for (const [k, v] of this.map) {
-      if (this.bytes <= this.budgetBytes || k === key) break;
+      if (this.bytes <= this.budgetBytes || k === keep) break;
       this.map.delete(k);
       this.bytes -= v.byteLength;
     }
-    return value;
   }
 
   get size(): number {

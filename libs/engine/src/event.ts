@@ -625,7 +625,8 @@ export class EventRun {
     const dirSign = o.side === 'buy' ? 1 : -1;
     const slGuess = o.stopLoss === undefined ? NaN : resolveRef(o.stopLoss, raw, -dirSign);
     const posBefore = book.pos;
-    const res = fillEntry(
+    const fillPrice = { price: NaN };
+    const units = fillEntry(
       this.ledger,
       book,
       o.side,
@@ -639,15 +640,16 @@ export class EventRun {
       reason,
       o.tag,
       slGuess,
+      fillPrice,
     );
-    if (res.units === 0) {
+    if (units === 0) {
       o.status = 'rejected';
       return;
     }
-    const closed = posBefore * dirSign < 0 ? Math.min(res.units, Math.abs(posBefore)) : 0;
-    const opened = res.units - closed;
+    const closed = posBefore * dirSign < 0 ? Math.min(units, Math.abs(posBefore)) : 0;
+    const opened = units - closed;
     if (opened > 0 && (o.stopLoss !== undefined || o.takeProfit !== undefined)) {
-      this.attachBracket(leg, o, opened, res.price, site);
+      this.attachBracket(leg, o, opened, fillPrice.price, site);
     }
     this.afterFill(leg, o);
   }

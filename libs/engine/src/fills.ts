@@ -52,7 +52,8 @@ export function fillClose(
  * Fills an order that may open or add to a position. `fixedUnits` (already rounded) skips the
  * sizing; otherwise `spec` (or the configured policy) is resolved at the fill price. A passive
  * fill (a resting limit) pays the maker rate and no slippage; `priceCap` bounds a stop-limit's
- * aggressive fill by its limit. Returns the units filled, 0 when the order was refused.
+ * aggressive fill by its limit. Returns the units filled, 0 when the order was refused; the
+ * fill price goes to `out.price` when `out` is given (no object is allocated per fill).
  */
 export function fillEntry(
   ledger: Ledger,
@@ -68,19 +69,25 @@ export function fillEntry(
   reason: FillReason,
   tag: string | undefined,
   stopLoss: number,
-): { units: number; price: number } {
+  out?: { price: number },
+): number {
   const cfg = ledger.cfg;
-  const capped = (p: number): number =>
-    side === 'buy' ? (p > priceCap ? priceCap : p) : p < priceCap ? priceCap : p;
-  let price = passive ? raw : capped(takerPrice(cfg, side, raw, 0, site.volume, site.low, site.high));
+  let price = passive
+    ? raw
+    : capped(side, takerPrice(cfg, side, raw, 0, site.volume, site.low, site.high), priceCap);
   let units = fixedUnits > 0 ? fixedUnits : ledger.entryUnits(leg, spec, raw, price, stopLoss, passive);
   units = participationCap(cfg, units, site.volume);
   if (!(units > 0)) {
     ledger.rejected++;
-    return { units: 0, price };
+    if (out) out.price = price;
+    return 0;
   }
   if (!passive && cfg.impactBps > 0) {
-    const impacted = capped(takerPrice(cfg, side, raw, units, site.volume, site.low, site.high));
+    const impacted = capped(
+      side,
+      takerPrice(cfg, side, raw, units, site.volume, site.low, site.high),
+      priceCap,
+    );
     if (impacted !== price) {
       price = impacted;
       if (!(fixedUnits > 0)) {
@@ -89,7 +96,8 @@ export function fillEntry(
         units = again < units ? again : units;
         if (!(units > 0)) {
           ledger.rejected++;
-          return { units: 0, price };
+          if (out) out.price = price;
+          return 0;
         }
       }
     }
@@ -106,5 +114,11 @@ export function fillEntry(
     reason,
     tag,
   );
-  return { units, price };
+  if (out) out.price = price;
+  return units;
+}
+
+/** A buy's price no higher than `cap`, a sell's no lower. */
+function capped(side: OrderSide, p: number, cap: number): number {
+  return side === 'buy' ? (p > cap ? cap : p) : p < cap ? cap : p;
 }

@@ -106,8 +106,12 @@ export function runSweepCells(
   const report = (): void => options.onProgress?.(++done, cells.length);
   // Crossover cells are run in groups that go through the bars together, one tile at a time.
   let group: Tiled[] = [];
+  const lru = cache instanceof LruIndicatorCache ? cache : null;
+  let held = false;
   const flush = (): void => {
     if (group.length === 0) return;
+    if (held) lru?.release();
+    held = false;
     runTiled(bars, group, tile);
     for (const g of group) {
       out[g.idx] = cellResult(g.params, g.kernel.finish(), g.ledger, cfg, objective as keyof SweepMetrics);
@@ -115,49 +119,58 @@ export function runSweepCells(
     }
     group = [];
   };
-  for (const idx of order) {
-    const raw = cells[idx] as ParamValues;
-    const errors = validateParams(strategyId, raw);
-    if (errors.length > 0) {
-      out[idx] = {
-        params: raw,
-        metrics: EMPTY,
-        objective: null,
-        error: errors.map((e) => `${e.field}: ${e.reason}`).join('; '),
-      };
-      report();
-      continue;
+  try {
+    for (const idx of order) {
+      const raw = cells[idx] as ParamValues;
+      const errors = validateParams(strategyId, raw);
+      if (errors.length > 0) {
+        out[idx] = {
+          params: raw,
+          metrics: EMPTY,
+          objective: null,
+          error: errors.map((e) => `${e.field}: ${e.reason}`).join('; '),
+        };
+        report();
+        continue;
+      }
+      const params = withDefaults(def, raw);
+      const form = def.vectorized;
+      if (full || !signals || !form) {
+        out[idx] = fullCell(bars, strategyId, params, config, cfg, objective);
+        report();
+      } else if (form.crossover) {
+        if (group.length === 0 && lru) {
+          lru.hold();
+          held = true;
+        }
+        const lines = form.crossover(bars, params, cache);
+        const ledger = new Ledger(cfg, false);
+        const leg = ledger.addLeg('default');
+        const blocks = cache.get(`engine:blocks:${BLOCK_SHIFT}`, () => blockStats(bars));
+        const kernel = new SignalKernel(
+          bars,
+          lines,
+          cfg,
+          ledger,
+          leg,
+          cfg.funding,
+          null,
+          null,
+          undefined,
+          blocks,
+        );
+        group.push({ idx, params, kernel, ledger });
+        if (group.length >= GROUP_CELLS) flush();
+      } else {
+        out[idx] = fastCell(bars, form, params, cfg, cache, signals, objective as keyof SweepMetrics);
+        report();
+      }
     }
-    const params = withDefaults(def, raw);
-    const form = def.vectorized;
-    if (full || !signals || !form) {
-      out[idx] = fullCell(bars, strategyId, params, config, cfg, objective);
-      report();
-    } else if (form.crossover) {
-      const lines = form.crossover(bars, params, cache);
-      const ledger = new Ledger(cfg, false);
-      const leg = ledger.addLeg('default');
-      const blocks = cache.get(`engine:blocks:${BLOCK_SHIFT}`, () => blockStats(bars));
-      const kernel = new SignalKernel(
-        bars,
-        lines,
-        cfg,
-        ledger,
-        leg,
-        cfg.funding,
-        null,
-        null,
-        undefined,
-        blocks,
-      );
-      group.push({ idx, params, kernel, ledger });
-      if (group.length >= GROUP_CELLS) flush();
-    } else {
-      out[idx] = fastCell(bars, form, params, cfg, cache, signals, objective as keyof SweepMetrics);
-      report();
-    }
+    flush();
+  } finally {
+    // A cell that throws (a cancelled task) must not leave a shared cache holding its evictions.
+    if (held) lru?.release();
   }
-  flush();
   return out;
 }
 

@@ -1,6 +1,13 @@
 import fc from 'fast-check';
-import { ema, rma, sma, wma } from './index';
-import { PROPERTY_RUNS, expectSeries, f64, periodArb, seriesArb } from './indicators.test-utils';
+import { SmaStream, ema, rma, sma, wma } from './index';
+import {
+  PROPERTY_RUNS,
+  expectIdentical,
+  expectSeries,
+  f64,
+  periodArb,
+  seriesArb,
+} from './indicators.test-utils';
 
 function firstValidIndex(src: Float64Array): number {
   let i = 0;
@@ -52,6 +59,40 @@ describe('sma', () => {
     let exact = 0;
     for (let j = i - 49; j <= i; j++) exact += src[j];
     expect(Math.abs(out[i] - exact / 50)).toBeLessThan(1e-10);
+  });
+
+  it('gives the bits of the streaming SMA over long series, across its internal chunks', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 2 ** 30 }),
+        fc.integer({ min: 1, max: 400 }),
+        fc.integer({ min: 1, max: 6000 }),
+        fc.integer({ min: 0, max: 3 }),
+        (seed, period, n, lead) => {
+          // A walk in cents that repeats values (runs of equal values) and crosses zero (the
+          // sign counters), after a few leading NaNs.
+          let a = seed;
+          const rand = (): number => {
+            a = (Math.imul(a, 1103515245) + 12345) >>> 0;
+            return a / 2 ** 32;
+          };
+          const src = new Float64Array(n);
+          let x = (rand() - 0.5) * 4;
+          for (let i = 0; i < n; i++) {
+            const r = rand();
+            if (r >= 0.35) x = Math.round((x + (rand() - 0.5) * 0.2) * 100) / 100;
+            else if (r >= 0.3) x = -x;
+            src[i] = i < lead ? NaN : x;
+          }
+          const stream = new SmaStream(period);
+          expectIdentical(
+            sma(src, period),
+            Float64Array.from(src, (v) => stream.update(v)),
+          );
+        },
+      ),
+      { numRuns: 60 },
+    );
   });
 
   it('matches the definition on random series', () => {

@@ -148,8 +148,69 @@ function fusedSignals(
     pf = f;
     ps = s;
   }
-  // Both windows full: the same steps without the warm-up branches.
-  for (let i = full; i < n; i++) {
+  // Both windows full: the same steps without the warm-up branches, in chunks (see `STEADY_CHUNK`).
+  const st = new Float64Array(STATE_SIZE);
+  st[S_SUM_F] = sumF;
+  st[S_ADD_F] = addF;
+  st[S_REM_F] = remF;
+  st[S_NEG_F] = negF;
+  st[S_SUM_S] = sumS;
+  st[S_ADD_S] = addS;
+  st[S_REM_S] = remS;
+  st[S_NEG_S] = negS;
+  st[S_RUN] = run;
+  st[S_PREV] = prev;
+  st[S_PF] = pf;
+  st[S_PS] = ps;
+  for (let from = full; from < n; from += STEADY_CHUNK)
+    steadySignals(close, nf, ns, down, from, Math.min(n, from + STEADY_CHUNK), out, st);
+}
+
+/*
+ * The steady loop runs in chunks of bars, its state carried in a Float64Array between calls.
+ * One call over millions of bars runs as code compiled for on-stack replacement, which boxed
+ * the running sums on every step (measured 3-4x slower); short calls get the normally compiled
+ * function after the first few. Longer chunks let V8 compile the loop for on-stack
+ * replacement again and keep entering that code.
+ */
+const STEADY_CHUNK = 1 << 10;
+const S_SUM_F = 0;
+const S_ADD_F = 1;
+const S_REM_F = 2;
+const S_NEG_F = 3;
+const S_SUM_S = 4;
+const S_ADD_S = 5;
+const S_REM_S = 6;
+const S_NEG_S = 7;
+const S_RUN = 8;
+const S_PREV = 9;
+const S_PF = 10;
+const S_PS = 11;
+const STATE_SIZE = 12;
+
+function steadySignals(
+  close: Float64Array,
+  nf: number,
+  ns: number,
+  down: number,
+  from: number,
+  to: number,
+  out: Int8Array,
+  st: Float64Array,
+): void {
+  let sumF = st[S_SUM_F] as number;
+  let addF = st[S_ADD_F] as number;
+  let remF = st[S_REM_F] as number;
+  let negF = st[S_NEG_F] as number;
+  let sumS = st[S_SUM_S] as number;
+  let addS = st[S_ADD_S] as number;
+  let remS = st[S_REM_S] as number;
+  let negS = st[S_NEG_S] as number;
+  let run = st[S_RUN] as number;
+  let prev = st[S_PREV] as number;
+  let pf = st[S_PF] as number;
+  let ps = st[S_PS] as number;
+  for (let i = from; i < to; i++) {
     const oldF = close[i - nf] as number;
     const oldS = close[i - ns] as number;
     const x = close[i] as number;
@@ -192,6 +253,18 @@ function fusedSignals(
     pf = f;
     ps = s;
   }
+  st[S_SUM_F] = sumF;
+  st[S_ADD_F] = addF;
+  st[S_REM_F] = remF;
+  st[S_NEG_F] = negF;
+  st[S_SUM_S] = sumS;
+  st[S_ADD_S] = addS;
+  st[S_REM_S] = remS;
+  st[S_NEG_S] = negS;
+  st[S_RUN] = run;
+  st[S_PREV] = prev;
+  st[S_PF] = pf;
+  st[S_PS] = ps;
 }
 
 function smaSignals(
