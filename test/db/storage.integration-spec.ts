@@ -147,4 +147,29 @@ describe('storage', () => {
     const minute = await bars.load({ instrumentId: 't:RES', timeframe: '1m', from: t0, to: t0 + 3 * 60_000 });
     expect(Array.from(minute.close)).toEqual([100, 101, 99]);
   });
+  it('loads a long range as concurrent pieces that join into exactly the bars of one query', async () => {
+    // 3,001 minutes from 00:07 with a gap; pieces are cut at bucket boundaries, so resampled
+    // buckets are never split between two queries.
+    const t0 = Date.UTC(2024, 3, 1, 0, 7);
+    const closes = Array.from({ length: 3_001 }, (_, i) => 100 + Math.sin(i / 17) * 5 + (i % 7));
+    const series = minuteBars(t0, closes);
+    await load('t:PAR', series);
+    await pool.query(`DELETE FROM bars WHERE instrument_id = 't:PAR' AND time >= $1 AND time < $2`, [
+      new Date(t0 + 1_000 * 60_000),
+      new Date(t0 + 1_100 * 60_000),
+    ]);
+    const range = { instrumentId: 't:PAR', from: t0 - 60_000, to: t0 + 3_001 * 60_000 };
+    for (const timeframe of ['1m', '5m', '1h'] as const) {
+      const whole = await bars.load({ ...range, timeframe }, { parts: 1 });
+      for (const parts of [2, 3, 7]) {
+        const split = await bars.load({ ...range, timeframe }, { parts });
+        expect(split.length).toBe(whole.length);
+        for (const c of ['time', 'open', 'high', 'low', 'close', 'volume'] as const)
+          expect(Array.from(split[c])).toEqual(Array.from(whole[c]));
+      }
+    }
+    const minutes = await bars.load({ ...range, timeframe: '1m' }, { parts: 4 });
+    expect(minutes.length).toBe(3_001 - 100);
+    expect(Array.from(minutes.close.subarray(0, 3))).toEqual(closes.slice(0, 3));
+  });
 });
