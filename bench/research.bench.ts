@@ -98,8 +98,11 @@ async function followJob(
   let firstProgressMs = NaN;
   let buffered = '';
   const decoder = new TextDecoder();
-  for await (const chunk of res.body) {
-    buffered += decoder.decode(chunk as Uint8Array, { stream: true });
+  const reader = res.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    buffered += decoder.decode(value, { stream: true });
     let end: number;
     while ((end = buffered.indexOf('\n\n')) >= 0) {
       const frame = buffered.slice(0, end);
@@ -113,7 +116,10 @@ async function followJob(
       const event = JSON.parse(data) as { status: string; progress: number };
       const now = performance.now() - t0;
       if (Number.isNaN(firstProgressMs) && event.status !== 'queued') firstProgressMs = now;
-      if (event.status === 'completed') return { firstProgressMs, completeMs: now };
+      if (event.status === 'completed') {
+        await reader.cancel();
+        return { firstProgressMs, completeMs: now };
+      }
       if (event.status === 'failed' || event.status === 'cancelled')
         throw new Error(`job ${id} ended ${event.status}`);
     }

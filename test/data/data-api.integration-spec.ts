@@ -61,7 +61,8 @@ describe('data API', () => {
     fields: Record<string, string>,
   ): Promise<{ status: number; body: ImportResultDto & { message?: string } }> {
     const form = new FormData();
-    form.append('file', new Blob([text]), typeof text === 'string' ? 'bars.csv' : 'funding.feather');
+    const part = typeof text === 'string' ? text : Uint8Array.from(text);
+    form.append('file', new Blob([part]), typeof text === 'string' ? 'bars.csv' : 'funding.feather');
     for (const [k, v] of Object.entries(fields)) form.append(k, v);
     const res = await fetch(`${stack.apiUrl}/api/data/imports`, {
       method: 'POST',

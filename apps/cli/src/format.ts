@@ -60,3 +60,24 @@ export function when(ms: number): string {
   const iso = new Date(ms).toISOString();
   return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
 }
+
+/** The metric columns of a sweep table (`SWEEP_METRIC_HEADER`), for one cell. */
+export function sweepMetricCells(m: {
+  equityFinal: number | null;
+  returnPct: number | null;
+  maxDrawdownPct: number | null;
+  tradeCount: number;
+  winRatePct: number | null;
+  profitFactor: number | null;
+}): string[] {
+  return [
+    money(m.equityFinal),
+    pct(m.returnPct),
+    pct(m.maxDrawdownPct),
+    String(m.tradeCount),
+    pct(m.winRatePct),
+    ratio(m.profitFactor),
+  ];
+}
+
+export const SWEEP_METRIC_HEADER = ['equityFinal', 'return', 'maxDD', 'trades', 'winRate', 'PF'];

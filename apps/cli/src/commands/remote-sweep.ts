@@ -25,7 +25,7 @@ import {
   stringList,
 } from '../args';
 import { type CliContext } from '../context';
-import { money, pct, plain, ratio, renderTable } from '../format';
+import { SWEEP_METRIC_HEADER, plain, renderTable, sweepMetricCells } from '../format';
 import { requireStrategyOption, showParams, typedParams } from '../params';
 
 export const REMOTE_SWEEP_HELP = `Usage: gauntlet sweep --remote --instrument ID --from TIME --to TIME --strategy ID
@@ -213,30 +213,10 @@ export async function remoteSweepCommand(argv: readonly string[], ctx: CliContex
   }
 
   const names = (request.space.axes ?? []).map((a) => a.name);
-  const header = [
-    ...names,
-    request.objective as string,
-    'equityFinal',
-    'return',
-    'maxDD',
-    'trades',
-    'winRate',
-    'PF',
-  ];
+  const header = [...names, request.objective as string, ...SWEEP_METRIC_HEADER];
   const rows: string[][] = [header];
-  for (const c of cells) {
-    const m = c.metrics;
-    rows.push([
-      ...names.map((n) => String(c.params[n])),
-      plain(c.objective),
-      m.equityFinal === null ? '—' : money(m.equityFinal),
-      m.returnPct === null ? '—' : pct(m.returnPct),
-      m.maxDrawdownPct === null ? '—' : pct(m.maxDrawdownPct),
-      String(m.tradeCount),
-      m.winRatePct === null ? '—' : pct(m.winRatePct),
-      m.profitFactor === null ? '—' : ratio(m.profitFactor),
-    ]);
-  }
+  for (const c of cells)
+    rows.push([...names.map((n) => String(c.params[n])), plain(c.objective), ...sweepMetricCells(c.metrics)]);
   const out: string[] = [];
   out.push(
     `${request.strategy} on ${request.instrument} ${request.timeframe} ${request.from} → ${request.to}: ` +

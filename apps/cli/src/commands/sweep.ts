@@ -26,7 +26,7 @@ import {
 } from '../args';
 import { type CliContext } from '../context';
 import { loadBars } from '../data';
-import { money, pct, plain, ratio, renderTable } from '../format';
+import { SWEEP_METRIC_HEADER, plain, renderTable, sweepMetricCells } from '../format';
 import { checkValue, defaults, requireStrategyOption, showParams, typedParams } from '../params';
 import { RUN_OPTIONS, engineConfig } from './backtest';
 import { remoteSweepCommand } from './remote-sweep';
@@ -297,28 +297,14 @@ export async function sweepCommand(argv: readonly string[], ctx: CliContext): Pr
 
   const names = plan.axes.map((a) => a.name);
   const showObjective = !(FAST_OBJECTIVES as readonly string[]).includes(objective);
-  const header = [
-    ...names,
-    ...(showObjective ? [objective] : []),
-    'equityFinal',
-    'return',
-    'maxDD',
-    'trades',
-    'winRate',
-    'PF',
-  ];
+  const header = [...names, ...(showObjective ? [objective] : []), ...SWEEP_METRIC_HEADER];
   const rows: string[][] = [header];
   for (const cell of results) {
     const m = cell.metrics;
     rows.push([
       ...names.map((n) => String(cell.params[n])),
       ...(showObjective ? [plain(cell.objective)] : []),
-      money(m.equityFinal),
-      pct(m.returnPct),
-      pct(m.maxDrawdownPct),
-      String(m.tradeCount),
-      pct(m.winRatePct),
-      ratio(m.profitFactor),
+      ...sweepMetricCells(m),
     ]);
   }
   const out: string[] = [];

@@ -4,7 +4,7 @@ import { type FundingRateSeries } from '../codecs/arrow';
 import { BarsFormatError } from '../codecs/errors';
 import { readFundingRatesFile } from '../codecs/read-file';
 import { formatTimestamp } from '../codecs/timestamp';
-import { ImportError, guessQuoteCurrency, hashFile } from './import';
+import { guessQuoteCurrency, hashFile, importInstrument } from './import';
 import { runImport } from './transaction';
 
 /** A funding rate beyond ±100 % of the position per period is no exchange's; it is a bad file. */
@@ -126,13 +126,7 @@ export async function importFundingFile(
   schema: string,
   input: ImportFundingInput,
 ): Promise<ImportFundingResult> {
-  const exchange = input.exchange.trim().toLowerCase();
-  const symbol = input.symbol.trim().toUpperCase();
-  if (!/^[a-z0-9_-]+$/.test(exchange))
-    throw new ImportError(`exchange "${input.exchange}" must be letters, digits, - or _`);
-  if (!/^[A-Z0-9_./-]+$/.test(symbol))
-    throw new ImportError(`symbol "${input.symbol}" must be letters, digits, or . / - _`);
-  const instrumentId = `${exchange}:${symbol}`;
+  const { exchange, symbol, instrumentId } = importInstrument(input.exchange, input.symbol);
   let decoded: FundingRateSeries;
   try {
     decoded = await readFundingRatesFile(input.path);

@@ -148,6 +148,20 @@ export function timeframeMismatch(bars: BarSeries, timeframe: Timeframe): string
   return null;
 }
 
+/** The instrument an import names: exchange lower-cased, symbol upper-cased, both checked. */
+export function importInstrument(
+  exchangeText: string,
+  symbolText: string,
+): { exchange: string; symbol: string; instrumentId: string } {
+  const exchange = exchangeText.trim().toLowerCase();
+  const symbol = symbolText.trim().toUpperCase();
+  if (!/^[a-z0-9_-]+$/.test(exchange))
+    throw new ImportError(`exchange "${exchangeText}" must be letters, digits, - or _`);
+  if (!/^[A-Z0-9_./-]+$/.test(symbol))
+    throw new ImportError(`symbol "${symbolText}" must be letters, digits, or . / - _`);
+  return { exchange, symbol, instrumentId: `${exchange}:${symbol}` };
+}
+
 /**
  * Reads, validates and stores one file of bars for one instrument. Everything is written in one
  * transaction — the instrument (created when new), the bars through binary COPY (upserted where
@@ -160,16 +174,10 @@ export async function importBarsFile(
   schema: string,
   input: ImportBarsInput,
 ): Promise<ImportBarsResult> {
-  const exchange = input.exchange.trim().toLowerCase();
-  const symbol = input.symbol.trim().toUpperCase();
-  if (!/^[a-z0-9_-]+$/.test(exchange))
-    throw new ImportError(`exchange "${input.exchange}" must be letters, digits, - or _`);
-  if (!/^[A-Z0-9_./-]+$/.test(symbol))
-    throw new ImportError(`symbol "${input.symbol}" must be letters, digits, or . / - _`);
+  const { exchange, symbol, instrumentId } = importInstrument(input.exchange, input.symbol);
   const timeframe = input.timeframe ?? '1m';
   if (!(timeframe in TIMEFRAME_MS))
     throw new ImportError(`timeframe "${timeframe}" must be one of ${Object.keys(TIMEFRAME_MS).join(', ')}`);
-  const instrumentId = `${exchange}:${symbol}`;
   const name = input.name ?? basename(input.path);
   const format = await formatOf(input.path, name);
   const [file, contentHash] = await Promise.all([readBarsFile(input.path, { format }), hashFile(input.path)]);
