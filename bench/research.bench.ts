@@ -4,22 +4,37 @@
  * (`npm run stack:up`); it works in a scratch schema, task queue and Redis prefix of its own,
  * runs the built API and worker, and drops the schema at the end.
  *
- * - `sweep.inprocess.barEvalsPerSec`: a 10,000-cell sma-crossover sweep run directly on the
- *   compute pool in this process (one thread per core), bars already in memory.
+ * - `sweep.inprocess.barEvalsPerSec`: a 10,000-cell sma-crossover sweep over 200,000 one-minute bars computed in this process
+ *   on the compute pool (one thread per core), bars already in memory, with everything the job
+ *   computes: every cell, the ranking and the overfitting statistics (48 sampled cells re-run for
+ *   their equity curves). Run before and after the orchestrated one; the faster counts.
+ *   `sweep.inprocess.cellsOnly.barEvalsPerSec` is the cells alone, for reference.
  * - `sweep.orchestrated.barEvalsPerSec`: the same sweep as a job — `POST /api/sweeps` to the job's
- *   completion, through Temporal, batches as activities on a worker with one engine thread per
- *   core, results written to PostgreSQL, ranking and the overfitting statistics included.
+ *   completion event, through Temporal, batches as activities on a worker with one engine thread
+ *   per core, results written to PostgreSQL. The job's best cell and overfitting statistics are
+ *   checked equal to the in-process ones.
  * - `overhead.firstProgressMs` / `overhead.completeMs`: a backtest over one day of minute bars,
  *   from `POST /api/backtests` to the first `running` event on its server-sent event stream and
  *   to completion (median of several, each on a different day so each is a new job).
  */
 import * as os from 'node:os';
 import { ComputePool } from '@gauntlet/compute';
-import { type JobDto, type SweepRequest, type SweepResultRow } from '@gauntlet/contracts';
-import { BarsRepository } from '@gauntlet/db';
+import {
+  type JobDto,
+  type OverfittingReport,
+  type SweepReportDto,
+  type SweepRequest,
+  type SweepResultRow,
+} from '@gauntlet/contracts';
+import { BarsRepository, canonicalJson } from '@gauntlet/db';
 import { type SweepCellResult } from '@gauntlet/engine';
 import { generateSyntheticBars } from '@gauntlet/market-data';
-import { expandSweepSpace } from '@gauntlet/research';
+import {
+  dailyReturns,
+  expandSweepSpace,
+  overfittingFromCurves,
+  overfittingSampleRanks,
+} from '@gauntlet/research';
 import { requireStrategy } from '@gauntlet/strategies';
 import { ScratchDeployment, emit, machineNote, median, note } from './support';
 
@@ -27,7 +42,7 @@ const INSTRUMENT = 'bench:BTCUSDT';
 const MINUTE = 60_000;
 const DAY = 1_440 * MINUTE;
 const START = Date.UTC(2022, 0, 1);
-const SWEEP_BARS = 100_000;
+const SWEEP_BARS = 200_000;
 const OVERHEAD_RUNS = 5;
 const FEES = { commission: 0.0005, fixedPerFill: 0, slippageBps: 0, spreadBps: 0 };
 const LOT_SIZE = 0.00001;
@@ -182,18 +197,46 @@ async function main(): Promise<void> {
       semantics: 'gauntlet' as const,
       lotSize: LOT_SIZE,
     };
-    const inProcess = async (): Promise<{ ms: number; results: SweepCellResult[] }> => {
+    // The same sweep as the job computes: every cell, then the ranking and the overfitting
+    // statistics (the sampled cells re-run for their equity curves, on the same threads).
+    const inProcess = async (): Promise<{
+      ms: number;
+      cellsMs: number;
+      results: SweepCellResult[];
+      overfitting: OverfittingReport | null;
+    }> => {
       const t0 = performance.now();
-      const results = await pool.runSweep(bars, {
+      const results = await pool.runSweep(handle, {
         strategyId: 'sma-crossover',
         cells,
         config,
         objective: 'returnPct',
       });
+      const cellsMs = performance.now() - t0;
+      const ranked = results
+        .map((r, index) => ({ r, index }))
+        .filter(({ r }) => r.error === undefined && r.objective !== null)
+        .sort((a, b) => (b.r.objective as number) - (a.r.objective as number) || a.index - b.index);
+      const curves = await Promise.all(
+        overfittingSampleRanks(ranked.length).map(async (rank) => {
+          const { result } = await pool.runBacktest(handle, {
+            strategyId: 'sma-crossover',
+            params: (ranked[rank] as (typeof ranked)[number]).r.params,
+            config,
+            instrument: INSTRUMENT,
+            report: false,
+          });
+          return dailyReturns(result.time, result.equity);
+        }),
+      );
+      const overfitting = overfittingFromCurves(curves, results.length);
       const ms = performance.now() - t0;
-      note(`in process: ${(ms / 1000).toFixed(2)} s on ${pool.size} threads`);
-      return { ms, results };
+      note(
+        `in process: ${(ms / 1000).toFixed(2)} s on ${pool.size} threads (cells ${(cellsMs / 1000).toFixed(2)} s)`,
+      );
+      return { ms, cellsMs, results, overfitting };
     };
+    const handle = pool.shareBars(bars);
     const before = await inProcess();
     const local = before.results;
 
@@ -234,10 +277,26 @@ async function main(): Promise<void> {
       );
     note(`both runs rank ${JSON.stringify(best.params)} best, returnPct ${best.objective}`);
 
+    // Same work: the job's overfitting statistics are the in-process ones, to the bit.
+    const report = await api<SweepReportDto>(d, token, 'GET', `/api/sweeps/${sweep.id}`);
+    if (canonicalJson(report.overfitting) !== canonicalJson(before.overfitting))
+      throw new Error(
+        `overfitting statistics differ: job ${JSON.stringify(report.overfitting)}, in process ${JSON.stringify(before.overfitting)}`,
+      );
+    note(
+      `both runs report PBO ${report.overfitting?.pbo}, deflated Sharpe ${report.overfitting?.deflatedSharpe}`,
+    );
+
     const after = await inProcess();
-    const inprocess = barEvals / (Math.min(before.ms, after.ms) / 1000);
+    const fastest = before.ms <= after.ms ? before : after;
+    const inprocess = barEvals / (fastest.ms / 1000);
     emit('sweep.inprocess.barEvalsPerSec', inprocess, 'bar-evals/s');
     emit('sweep.orchestrated.barEvalsPerSec', orchestrated, 'bar-evals/s');
+    emit(
+      'sweep.inprocess.cellsOnly.barEvalsPerSec',
+      barEvals / (Math.min(before.cellsMs, after.cellsMs) / 1000),
+      'bar-evals/s',
+    );
     note(`orchestrated / in-process: ${(orchestrated / inprocess).toFixed(3)} (target ≥ 0.8)`);
     await pool.close();
 

@@ -1,3 +1,5 @@
+import { type OverfittingReport } from '@gauntlet/contracts';
+
 /**
  * Overfitting statistics for a search over many strategy variants.
  *
@@ -276,4 +278,69 @@ export function overfittingReading(trials: number, dsr: number | null, pbo: numb
   if (parts.length === 0) return `${trials} trials were run; too few results to judge overfitting.`;
   const s = parts.join(', and ');
   return `${s[0]!.toUpperCase()}${s.slice(1)}.`;
+}
+
+/** CSCV groups for a sweep's probability of overfitting (C(16, 8) = 12,870 splits, as in the paper). */
+export const CSCV_BLOCKS = 16;
+/** Trials of a sweep re-run with full equity curves for its overfitting statistics. */
+export const OVERFITTING_SAMPLE = 48;
+const DAY_MS = 86_400_000;
+
+/**
+ * Ranks (0 = best) of the trials whose equity curves the overfitting statistics use: a sample
+ * spread evenly over the ranking of the `passed` trials, best first, which estimates the spread
+ * of all trials' Sharpe ratios without re-running every one. Empty when fewer than two passed.
+ */
+export function overfittingSampleRanks(passed: number, sample = OVERFITTING_SAMPLE): number[] {
+  const k = Math.min(sample, passed);
+  if (k < 2) return [];
+  return Array.from({ length: k }, (_, i) => Math.round((i * (passed - 1)) / (k - 1)));
+}
+
+/** Daily simple returns of an equity curve (the last equity of each UTC day). */
+export function dailyReturns(time: ArrayLike<number>, equity: ArrayLike<number>): number[] {
+  const closes: number[] = [];
+  let day = -1;
+  for (let i = 0; i < time.length; i++) {
+    const d = Math.floor((time[i] as number) / DAY_MS);
+    if (d !== day) {
+      closes.push(equity[i] as number);
+      day = d;
+    } else closes[closes.length - 1] = equity[i] as number;
+  }
+  const out: number[] = [];
+  for (let i = 1; i < closes.length; i++) {
+    const prev = closes[i - 1] as number;
+    out.push(prev !== 0 ? (closes[i] as number) / prev - 1 : 0);
+  }
+  return out;
+}
+
+/**
+ * A sweep's overfitting statistics from the daily returns of its sampled trials (best first,
+ * `overfittingSampleRanks`) and the number of trials run: the deflated Sharpe ratio of the best,
+ * the probability of backtest overfitting by CSCV when there are at least two periods a block,
+ * and the plain reading. Null with fewer than two curves.
+ */
+export function overfittingFromCurves(curves: readonly number[][], trials: number): OverfittingReport | null {
+  if (curves.length < 2) return null;
+  const periods = Math.min(...curves.map((c) => c.length));
+  const best = returnMoments((curves[0] as number[]).slice(0, periods));
+  const sharpes = curves.map((c) => returnMoments(c.slice(0, periods)).sharpe).filter(Number.isFinite);
+  const dsrRaw =
+    Number.isFinite(best.sharpe) && sharpes.length > 1
+      ? deflatedSharpe(best, trials, sampleVariance(sharpes))
+      : NaN;
+  const dsr = Number.isFinite(dsrRaw) ? dsrRaw : null;
+  let pbo: number | null = null;
+  if (periods >= CSCV_BLOCKS * 2) {
+    const matrix: number[][] = [];
+    for (let t = 0; t < periods; t++) matrix.push(curves.map((c) => c[t] as number));
+    const sharpe = (xs: readonly number[]): number => {
+      const m = sharpeRatio(xs);
+      return Number.isFinite(m) ? m : -Infinity;
+    };
+    pbo = probabilityOfOverfitting(matrix, CSCV_BLOCKS, sharpe).pbo;
+  }
+  return { trials, deflatedSharpe: dsr, pbo, reading: overfittingReading(trials, dsr, pbo) };
 }

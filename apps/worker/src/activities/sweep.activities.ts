@@ -11,17 +11,14 @@ import { type BarsHandle } from '@gauntlet/compute';
 import { type BarsRepository, InstrumentEntity, JobEntity } from '@gauntlet/db';
 import { type SweepCellResult, type SweepObjective } from '@gauntlet/engine';
 import {
+  dailyReturns,
   defaultTpeRoundSize,
-  deflatedSharpe,
   expandSweepSpace,
-  overfittingReading,
-  probabilityOfOverfitting,
+  overfittingFromCurves,
+  overfittingSampleRanks,
   proposeTpeRound,
   type TpeObservation,
   tpeRounds,
-  returnMoments,
-  sharpeRatio,
-  sampleVariance,
 } from '@gauntlet/research';
 import { requireStrategy } from '@gauntlet/strategies';
 import { Context } from '@temporalio/activity';
@@ -45,11 +42,6 @@ export interface SweepActivityDeps {
 
 /** Batches in flight per sweep, across every worker polling the queue. */
 export const SWEEP_CONCURRENCY = 4;
-/** Trials re-run with full equity curves for the overfitting statistics. */
-export const OVERFITTING_SAMPLE = 48;
-/** CSCV groups (C(16, 8) = 12,870 splits, as in the paper). */
-const CSCV_BLOCKS = 16;
-const DAY_MS = 86_400_000;
 
 interface Loaded {
   job: JobEntity;
@@ -62,25 +54,6 @@ const cellCache = new Map<string, ParamValues[]>();
 
 function nullIfNaN(x: number): number | null {
   return Number.isFinite(x) ? x : null;
-}
-
-/** Daily simple returns of an equity curve (the last equity of each UTC day). */
-export function dailyReturns(time: ArrayLike<number>, equity: ArrayLike<number>): number[] {
-  const closes: number[] = [];
-  let day = -1;
-  for (let i = 0; i < time.length; i++) {
-    const d = Math.floor((time[i] as number) / DAY_MS);
-    if (d !== day) {
-      closes.push(equity[i] as number);
-      day = d;
-    } else closes[closes.length - 1] = equity[i] as number;
-  }
-  const out: number[] = [];
-  for (let i = 1; i < closes.length; i++) {
-    const prev = closes[i - 1] as number;
-    out.push(prev !== 0 ? (closes[i] as number) / prev - 1 : 0);
-  }
-  return out;
 }
 
 function toRow(index: number, r: SweepCellResult, minTrades: number): SweepResultRow {
@@ -192,17 +165,6 @@ export function createSweepActivities(deps: SweepActivityDeps): SweepActivities 
     return { lease, lotSize: Number(instrument.lotSize) };
   }
 
-  /**
-   * Ranks (0 = best) of the passed cells whose full equity curves the overfitting statistics use:
-   * a sample spread evenly over the ranking, best first, which estimates the spread of all trials'
-   * Sharpe ratios without re-running every one.
-   */
-  function overfittingSample(passed: number): number[] {
-    const k = Math.min(OVERFITTING_SAMPLE, passed);
-    if (k < 2) return [];
-    return Array.from({ length: k }, (_, i) => Math.round((i * (passed - 1)) / (k - 1)));
-  }
-
   async function overfitting(
     input: CanonicalSweepInput,
     picks: SweepResultRow[],
@@ -241,25 +203,7 @@ export function createSweepActivities(deps: SweepActivityDeps): SweepActivities 
     } finally {
       lease.release();
     }
-    const periods = Math.min(...curves.map((c) => c.length));
-    const best = returnMoments((curves[0] as number[]).slice(0, periods));
-    const sharpes = curves.map((c) => returnMoments(c.slice(0, periods)).sharpe).filter(Number.isFinite);
-    const dsrRaw =
-      Number.isFinite(best.sharpe) && sharpes.length > 1
-        ? deflatedSharpe(best, trials, sampleVariance(sharpes))
-        : NaN;
-    const dsr = Number.isFinite(dsrRaw) ? dsrRaw : null;
-    let pbo: number | null = null;
-    if (periods >= CSCV_BLOCKS * 2) {
-      const matrix: number[][] = [];
-      for (let t = 0; t < periods; t++) matrix.push(curves.map((c) => c[t] as number));
-      const sharpe = (xs: readonly number[]): number => {
-        const m = sharpeRatio(xs);
-        return Number.isFinite(m) ? m : -Infinity;
-      };
-      pbo = probabilityOfOverfitting(matrix, CSCV_BLOCKS, sharpe).pbo;
-    }
-    return { trials, deflatedSharpe: dsr, pbo, reading: overfittingReading(trials, dsr, pbo) };
+    return overfittingFromCurves(curves, trials);
   }
 
   return {
@@ -422,7 +366,7 @@ export function createSweepActivities(deps: SweepActivityDeps): SweepActivities 
       const dir = input.direction === 'min' ? 'ASC' : 'DESC';
       // Only the rows the summary needs leave the database: the top cells and the sample the
       // overfitting statistics re-run, by rank (ties broken by cell index).
-      const sample = overfittingSample(passed);
+      const sample = overfittingSampleRanks(passed);
       const rows = (await dataSource.query(
         `SELECT * FROM (
            SELECT cell_index, params, metrics, objective, passed, error,

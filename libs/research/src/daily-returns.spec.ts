@@ -1,4 +1,4 @@
-import { dailyReturns } from './sweep.activities';
+import { dailyReturns } from './overfitting';
 
 describe('dailyReturns', () => {
   it('takes the last equity of each UTC day and returns day-over-day changes', () => {
