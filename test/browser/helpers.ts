@@ -2,9 +2,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { type JobDto } from '@gauntlet/contracts';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { type ApiClient, type TestUser } from '../support/app-stack';
+import { type TestUser } from '../support/app-stack';
 import { repoRoot } from '../support/env';
 
 export const webRoot = resolve(repoRoot, 'dist/apps/web/browser');
@@ -40,16 +39,6 @@ export async function launchBrowser(): Promise<{ browser: Browser; context: Brow
     };
   });
   return { browser, context };
-}
-
-export async function waitForJob(api: ApiClient, id: string, timeoutMs = 240_000): Promise<JobDto> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const { body } = await api.json<JobDto>('GET', `/api/jobs/${id}`);
-    if (['completed', 'failed', 'cancelled'].includes(body.status)) return body;
-    if (Date.now() > deadline) throw new Error(`job ${id} still ${body.status}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
 }
 
 export async function login(page: Page, user: TestUser): Promise<void> {

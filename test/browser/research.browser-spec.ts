@@ -11,8 +11,8 @@ import {
   type WalkForwardReportDto,
 } from '@gauntlet/contracts';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { ApiClient, AppStack, USERS } from '../support/app-stack';
-import { artifacts, ensureWebBuild, launchBrowser, login, waitForInk, waitForJob, webRoot } from './helpers';
+import { ApiClient, AppStack, USERS, waitForJob } from '../support/app-stack';
+import { artifacts, ensureWebBuild, launchBrowser, login, waitForInk, webRoot } from './helpers';
 import { startWebServer } from './static-server';
 
 /**

@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { type BacktestRequest, type JobDto } from '@gauntlet/contracts';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { ApiClient, AppStack, USERS, type TestUser } from '../support/app-stack';
+import { ApiClient, AppStack, USERS, type TestUser, waitForJob } from '../support/app-stack';
 import { repoRoot } from '../support/env';
 import { startWebServer } from './static-server';
 
@@ -44,16 +44,6 @@ function initialJsGzipBytes(): { files: string[]; raw: number; gzip: number } {
     gzip += gzipSync(bytes, { level: 9 }).length;
   }
   return { files, raw, gzip };
-}
-
-async function waitForJob(api: ApiClient, id: string, timeoutMs = 240_000): Promise<JobDto> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const { body } = await api.json<JobDto>('GET', `/api/jobs/${id}`);
-    if (['completed', 'failed', 'cancelled'].includes(body.status)) return body;
-    if (Date.now() > deadline) throw new Error(`job ${id} still ${body.status}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
 }
 
 async function login(page: Page, user: TestUser): Promise<void> {

@@ -8,7 +8,7 @@ import {
 import { tableFromIPC } from 'apache-arrow';
 import { resolve } from 'node:path';
 import { Pool } from 'pg';
-import { ApiClient, AppStack, USERS } from '../support/app-stack';
+import { ApiClient, AppStack, USERS, waitForJob } from '../support/app-stack';
 
 /**
  * The walking skeleton end to end: API → Temporal → worker → PostgreSQL and back, with the
@@ -26,16 +26,6 @@ const request = {
   initialCash: 10000,
   fees: { commission: 0.001 },
 };
-
-async function waitForJob(api: ApiClient, id: string, timeoutMs = 60_000): Promise<JobDto> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const { body } = await api.json<JobDto>('GET', `/api/jobs/${id}`);
-    if (['completed', 'failed', 'cancelled'].includes(body.status)) return body;
-    if (Date.now() > deadline) throw new Error(`job ${id} still ${body.status}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 /** Reads server-sent events until the stream ends or the job ends. */
 async function readEvents(url: string, token: string): Promise<JobProgressEvent[]> {

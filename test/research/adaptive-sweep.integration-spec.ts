@@ -10,7 +10,7 @@ import { proposeTpeRound, type TpeObservation } from '@gauntlet/research';
 import { requireStrategy } from '@gauntlet/strategies';
 import { Client as TemporalClient, Connection } from '@temporalio/client';
 import { Pool } from 'pg';
-import { ApiClient, AppStack, USERS } from '../support/app-stack';
+import { ApiClient, AppStack, USERS, waitForJob } from '../support/app-stack';
 
 /**
  * Adaptive (TPE) sweeps on the real stack: built API and worker, PostgreSQL, Redis, Temporal.
@@ -43,16 +43,6 @@ const request = {
   constraints: { minTrades: 3 },
   topN: 5,
 };
-
-async function waitForJob(api: ApiClient, id: string, timeoutMs = 240_000): Promise<JobDto> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const { body } = await api.json<JobDto>('GET', `/api/jobs/${id}`);
-    if (['completed', 'failed', 'cancelled'].includes(body.status)) return body;
-    if (Date.now() > deadline) throw new Error(`job ${id} still ${body.status}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 describe('adaptive (TPE) sweeps on the real stack', () => {
   const stack = new AppStack();

@@ -7,23 +7,13 @@ import {
 } from '@gauntlet/contracts';
 import { perturbationSets } from '@gauntlet/research';
 import { requireStrategy } from '@gauntlet/strategies';
-import { ApiClient, AppStack, USERS } from '../support/app-stack';
+import { ApiClient, AppStack, USERS, waitForJob } from '../support/app-stack';
 
 /** Linear interpolation between closest ranks, written out here rather than taken from the library. */
 function interpolated(sorted: number[], p: number): number {
   const h = (sorted.length - 1) * p;
   const lo = Math.floor(h);
   return sorted[lo]! + (h - lo) * (sorted[Math.min(sorted.length - 1, lo + 1)]! - sorted[lo]!);
-}
-
-async function waitForJob(api: ApiClient, id: string, timeoutMs = 120_000): Promise<JobDto> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const { body } = await api.json<JobDto>('GET', `/api/jobs/${id}`);
-    if (['completed', 'failed', 'cancelled'].includes(body.status)) return body;
-    if (Date.now() > deadline) throw new Error(`job ${id} still ${body.status}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 describe('Monte Carlo from a finished backtest', () => {

@@ -7,7 +7,7 @@ import {
   type SweepResultRow,
 } from '@gauntlet/contracts';
 import { Pool } from 'pg';
-import { ApiClient, AppStack, USERS } from '../support/app-stack';
+import { ApiClient, AppStack, USERS, waitForJob } from '../support/app-stack';
 
 /**
  * Sweeps on the real stack: built API and worker processes, PostgreSQL, Redis and Temporal.
@@ -37,16 +37,6 @@ const request = {
   topN: 5,
   batchSize: 50,
 };
-
-async function waitForJob(api: ApiClient, id: string, timeoutMs = 240_000): Promise<JobDto> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const { body } = await api.json<JobDto>('GET', `/api/jobs/${id}`);
-    if (['completed', 'failed', 'cancelled'].includes(body.status)) return body;
-    if (Date.now() > deadline) throw new Error(`job ${id} still ${body.status}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 describe('sweeps on the real stack', () => {
   const stack = new AppStack();

@@ -5,7 +5,7 @@ import {
   type WalkForwardReportDto,
 } from '@gauntlet/contracts';
 import { tableFromIPC } from 'apache-arrow';
-import { ApiClient, AppStack, USERS } from '../support/app-stack';
+import { ApiClient, AppStack, USERS, waitForJob } from '../support/app-stack';
 
 const DAY = 86_400_000;
 const request = {
@@ -29,16 +29,6 @@ const request = {
   inSampleDays: 20,
   outOfSampleDays: 10,
 };
-
-async function waitForJob(api: ApiClient, id: string, timeoutMs = 240_000): Promise<JobDto> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const { body } = await api.json<JobDto>('GET', `/api/jobs/${id}`);
-    if (['completed', 'failed', 'cancelled'].includes(body.status)) return body;
-    if (Date.now() > deadline) throw new Error(`job ${id} still ${body.status}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 describe('walk-forward on the real stack', () => {
   const stack = new AppStack();

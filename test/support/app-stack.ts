@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createDataSource, BarsRepository, hashPassword, UserEntity } from '@gauntlet/db';
 import { generateSyntheticBars } from '@gauntlet/market-data';
-import { type Role } from '@gauntlet/contracts';
+import { type JobDto, type Role } from '@gauntlet/contracts';
 import { Client, Pool } from 'pg';
 import { MIGRATIONS } from '../../migrations/src/index';
 import { repoRoot, requireBuild, testDatabaseUrl, uniqueName } from './env';
@@ -227,5 +227,16 @@ export class ApiClient {
     const res = await this.request(method, path, body);
     const text = await res.text();
     return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T, headers: res.headers };
+  }
+}
+
+/** Polls a job until it ends (completed, failed or cancelled); throws if it is still going at the deadline. */
+export async function waitForJob(api: ApiClient, id: string, timeoutMs = 240_000): Promise<JobDto> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { body } = await api.json<JobDto>('GET', `/api/jobs/${id}`);
+    if (['completed', 'failed', 'cancelled'].includes(body.status)) return body;
+    if (Date.now() > deadline) throw new Error(`job ${id} still ${body.status}`);
+    await new Promise((r) => setTimeout(r, 250));
   }
 }
