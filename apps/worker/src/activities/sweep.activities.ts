@@ -412,6 +412,10 @@ export function createSweepActivities(deps: SweepActivityDeps): SweepActivities 
          ON CONFLICT (job_id) DO UPDATE SET trials = excluded.trials, summary = excluded.summary`,
         [jobId, trials, JSON.stringify(summary)],
       );
+      await dataSource.query(
+        `UPDATE jobs SET progress = greatest(progress, 0.995) WHERE id = $1 AND status = 'running'`,
+        [jobId],
+      );
       await progress.publish(jobId, 'running', 0.995, 'summarised');
       return { trials };
     },

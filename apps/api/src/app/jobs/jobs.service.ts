@@ -22,7 +22,7 @@ import {
   switchMap,
   takeWhile,
   filter,
-  distinctUntilChanged,
+  scan,
 } from 'rxjs';
 import { CONFIG } from '../../services/config/config.module';
 import { DatabaseService } from '../../services/database/database.service';
@@ -30,6 +30,16 @@ import { RedisService } from '../../services/redis/redis.service';
 import { TemporalService } from '../../services/temporal/temporal.service';
 import { type AuthUser } from '../auth/auth.types';
 import { DomainError, ErrorCode, notFound } from '../common/errors';
+
+/** Whether `e` moves a job's stream forward from `last`: a later status, or more progress. */
+export function isLater(e: JobProgressEvent, last: JobProgressEvent): boolean {
+  const rank = (x: JobProgressEvent): number =>
+    TERMINAL_JOB_STATUSES.includes(x.status) ? 2 : x.status === 'running' ? 1 : 0;
+  return (
+    rank(e) > rank(last) ||
+    (rank(e) === rank(last) && (e.progress > last.progress || e.status !== last.status))
+  );
+}
 
 @Injectable()
 export class JobsService {
@@ -133,7 +143,14 @@ export class JobsService {
     );
     const poll = interval(3_000).pipe(switchMap(() => snapshot()));
     return concat(snapshot(), merge(live, poll)).pipe(
-      distinctUntilChanged((a, b) => a.status === b.status && a.progress === b.progress),
+      // Live events and the periodic read of the stored row can arrive out of order (the worker
+      // publishes steps it does not store): the stream only moves forward.
+      scan<JobProgressEvent, { last: JobProgressEvent | null; next: JobProgressEvent | null }>(
+        ({ last }, e) => (last && !isLater(e, last) ? { last, next: null } : { last: e, next: e }),
+        { last: null, next: null },
+      ),
+      map(({ next }) => next),
+      filter((e): e is JobProgressEvent => e !== null),
       takeWhile((e) => !TERMINAL_JOB_STATUSES.includes(e.status), true),
       map((e): MessageEvent => ({ type: 'progress', data: e, id: `${Date.now()}` })),
     );

@@ -467,7 +467,17 @@ export class JobsPage {
     const before = this.jobs()?.find((j) => j.id === e.jobId);
     this.jobs.update((list) =>
       list
-        ? list.map((j) => (j.id === e.jobId ? { ...j, status: e.status, progress: e.progress } : j))
+        ? list.map((j) =>
+            j.id === e.jobId
+              ? // Progress only rises while the status stays the same (a reconnect starts again
+                // from the stored row, which can lag the last live event).
+                {
+                  ...j,
+                  status: e.status,
+                  progress: j.status === e.status ? Math.max(j.progress, e.progress) : e.progress,
+                }
+              : j,
+          )
         : list,
     );
     if (this.isTerminal(e.status)) this.watches.delete(e.jobId);

@@ -131,7 +131,10 @@ export class JobProgressComponent {
           const cur = this.job();
           if (!cur) return;
           const statusChanged = cur.status !== e.status;
-          this.set({ ...cur, status: e.status, progress: e.progress });
+          // Progress only rises while the status stays the same (a reconnect starts again from
+          // the stored row, which can lag the last live event).
+          const progress = statusChanged ? e.progress : Math.max(cur.progress, e.progress);
+          this.set({ ...cur, status: e.status, progress });
           // Times, error and links come with the job itself.
           if (statusChanged)
             this.api.job(id).then(
