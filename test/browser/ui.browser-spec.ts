@@ -184,6 +184,13 @@ describe('research UI in a browser', () => {
     expect(await page.locator('[data-testid=trade-row]').count()).toBeGreaterThan(0);
     // Sorting by P&L puts the best trade first.
     await page.locator('[data-testid=trade-table] th', { hasText: 'P&L' }).click();
+    // The click re-renders the table on the next change detection: wait for the sorted header.
+    await page.locator('[data-testid=trade-table] th[aria-sort=descending]', { hasText: 'P&L' }).waitFor();
+    await page.waitForFunction(() => {
+      const cells = Array.from(document.querySelectorAll('[data-testid=trade-row] td:nth-child(8)'));
+      const v = cells.map((c) => Number((c.textContent ?? '').replace(/,/g, '')));
+      return v.length > 0 && v.every((x, i) => i === 0 || (v[i - 1] as number) >= x);
+    });
     const pnls = await page.locator('[data-testid=trade-row] td:nth-child(8)').allTextContents();
     const values = pnls.map((t) => Number(t.replace(/,/g, '')));
     expect(values).toEqual([...values].sort((a, b) => b - a));
