@@ -1,23 +1,16 @@
 import { type BarSeries, barsOfLength } from '../codecs/bar-series';
-import { ExchangeError, ExchangeHttp, RateLimiter, type RetryPolicy, type Verdict } from './http';
-import { type RequestLimiter } from './limiter';
+import { type AdapterHttpOptions, ExchangeError, type ExchangeHttp, type Verdict, adapterHttp } from './http';
 import { type ExchangeAdapter, type FundingRates, type MarketKind } from './types';
 
 const MINUTE = 60_000;
 const KLINE_LIMIT = 1000;
 const FUNDING_LIMIT = 1000;
 
-export interface BinanceOptions {
+export interface BinanceOptions extends AdapterHttpOptions {
   /** Spot REST, e.g. https://api.binance.com */
   baseUrl: string;
   /** USDⓈ-M futures REST, e.g. https://fapi.binance.com */
   futuresBaseUrl: string;
-  requestsPerMinute?: number;
-  /** A shared budget (`SharedRateLimiter`); default: this adapter's own, at `requestsPerMinute`. */
-  limiter?: RequestLimiter;
-  retry?: RetryPolicy;
-  sleep?: (ms: number) => Promise<void>;
-  fetch?: typeof fetch;
 }
 
 /**
@@ -29,13 +22,7 @@ export class BinanceAdapter implements ExchangeAdapter {
   readonly http: ExchangeHttp;
 
   constructor(private readonly options: BinanceOptions) {
-    this.http = new ExchangeHttp({
-      exchange: 'binance',
-      limiter: options.limiter ?? new RateLimiter(options.requestsPerMinute ?? 600),
-      ...(options.retry ? { retry: options.retry } : {}),
-      ...(options.sleep ? { sleep: options.sleep } : {}),
-      ...(options.fetch ? { fetch: options.fetch } : {}),
-    });
+    this.http = adapterHttp('binance', options, 600);
   }
 
   private judge<T>(status: number, body: unknown): Verdict<T> {

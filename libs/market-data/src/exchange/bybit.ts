@@ -1,6 +1,5 @@
 import { type BarSeries, barsOfLength } from '../codecs/bar-series';
-import { ExchangeError, ExchangeHttp, RateLimiter, type RetryPolicy, type Verdict } from './http';
-import { type RequestLimiter } from './limiter';
+import { type AdapterHttpOptions, ExchangeError, type ExchangeHttp, type Verdict, adapterHttp } from './http';
 import { type ExchangeAdapter, type FundingRates, type MarketKind } from './types';
 
 const MINUTE = 60_000;
@@ -16,14 +15,8 @@ interface BybitEnvelope<T> {
   result: T;
 }
 
-export interface BybitOptions {
+export interface BybitOptions extends AdapterHttpOptions {
   baseUrl: string;
-  requestsPerMinute?: number;
-  /** A shared budget (`SharedRateLimiter`); default: this adapter's own, at `requestsPerMinute`. */
-  limiter?: RequestLimiter;
-  retry?: RetryPolicy;
-  sleep?: (ms: number) => Promise<void>;
-  fetch?: typeof fetch;
 }
 
 /** Bybit v5 market data: `/v5/market/kline` (spot and linear) and `/v5/market/funding/history`. */
@@ -32,13 +25,7 @@ export class BybitAdapter implements ExchangeAdapter {
   readonly http: ExchangeHttp;
 
   constructor(private readonly options: BybitOptions) {
-    this.http = new ExchangeHttp({
-      exchange: 'bybit',
-      limiter: options.limiter ?? new RateLimiter(options.requestsPerMinute ?? 120),
-      ...(options.retry ? { retry: options.retry } : {}),
-      ...(options.sleep ? { sleep: options.sleep } : {}),
-      ...(options.fetch ? { fetch: options.fetch } : {}),
-    });
+    this.http = adapterHttp('bybit', options, 120);
   }
 
   private judge<T>(status: number, body: unknown): Verdict<T> {

@@ -61,6 +61,31 @@ export interface HttpClientOptions {
   fetch?: typeof fetch;
 }
 
+/** What every exchange adapter takes for its HTTP client. */
+export interface AdapterHttpOptions {
+  requestsPerMinute?: number;
+  /** A shared budget (`SharedRateLimiter`); default: this adapter's own, at `requestsPerMinute`. */
+  limiter?: RequestLimiter;
+  retry?: RetryPolicy;
+  sleep?: (ms: number) => Promise<void>;
+  fetch?: typeof fetch;
+}
+
+/** An adapter's HTTP client: its own limiter at the venue's default rate unless given one. */
+export function adapterHttp(
+  exchange: string,
+  options: AdapterHttpOptions,
+  defaultRequestsPerMinute: number,
+): ExchangeHttp {
+  return new ExchangeHttp({
+    exchange,
+    limiter: options.limiter ?? new RateLimiter(options.requestsPerMinute ?? defaultRequestsPerMinute),
+    ...(options.retry ? { retry: options.retry } : {}),
+    ...(options.sleep ? { sleep: options.sleep } : {}),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
+}
+
 /**
  * GETs JSON through the rate limiter, retrying with exponential back-off on HTTP 429, 418 and
  * 5xx, on network errors, and on whatever else `judge` calls temporary (Bybit's `retCode`).

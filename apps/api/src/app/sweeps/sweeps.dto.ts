@@ -1,6 +1,5 @@
 import {
   type CanonicalSweepInput,
-  type EngineSemantics,
   type OverfittingReport,
   type ParamValues,
   SWEEP_OBJECTIVES,
@@ -13,29 +12,22 @@ import {
   type SweepResultsQuery,
   type SweepSortKey,
   type SweepSpace,
-  type Timeframe,
-  TIMEFRAMES,
 } from '@gauntlet/contracts';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   IsArray,
   IsIn,
   IsInt,
-  IsISO8601,
-  IsNumber,
   IsObject,
   IsOptional,
   IsString,
-  Matches,
   Max,
   MaxLength,
   Min,
   ValidateNested,
 } from 'class-validator';
-import { FeeSettingsDto } from '../backtests/backtests.dto';
-
-const finite = { allowNaN: false, allowInfinity: false };
+import { BacktestRequestDto } from '../backtests/backtests.dto';
 
 export class SweepConstraintsDto implements SweepConstraints {
   @ApiPropertyOptional({ minimum: 0, description: 'Cells with fewer trades are not ranked' })
@@ -52,46 +44,11 @@ export class SweepConstraintsDto implements SweepConstraints {
   params?: string[];
 }
 
-export class SweepRequestDto implements SweepRequest {
-  @ApiProperty({ example: 'sma-crossover' })
-  @IsString({ message: 'must be a string' })
-  @MaxLength(64, { message: 'must be at most 64 characters' })
-  strategy!: string;
-
-  @ApiProperty({ example: 'demo:BTCUSDT' })
-  @IsString({ message: 'must be a string' })
-  @Matches(/^[a-z0-9_-]+:[A-Za-z0-9_.\-/]+$/, { message: 'must look like exchange:SYMBOL' })
-  instrument!: string;
-
-  @ApiProperty({ enum: TIMEFRAMES, example: '1h' })
-  @IsIn(TIMEFRAMES, { message: `must be one of ${TIMEFRAMES.join(', ')}` })
-  timeframe!: Timeframe;
-
-  @ApiProperty({ example: '2024-01-01T00:00:00Z', description: 'Inclusive' })
-  @IsISO8601({ strict: true }, { message: 'must be an ISO 8601 timestamp' })
-  from!: string;
-
-  @ApiProperty({ example: '2024-03-01T00:00:00Z', description: 'Exclusive' })
-  @IsISO8601({ strict: true }, { message: 'must be an ISO 8601 timestamp' })
-  to!: string;
-
-  @ApiProperty({ example: 10000, minimum: 1, maximum: 1e12 })
-  @IsNumber(finite, { message: 'must be a number' })
-  @Min(1, { message: 'must be at least 1' })
-  @Max(1e12, { message: 'must be at most 1e12' })
-  initialCash!: number;
-
-  @ApiPropertyOptional({ type: FeeSettingsDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => FeeSettingsDto)
-  fees?: FeeSettingsDto;
-
-  @ApiPropertyOptional({ enum: ['gauntlet', 'backtesting.py'], default: 'gauntlet' })
-  @IsOptional()
-  @IsIn(['gauntlet', 'backtesting.py'], { message: 'must be gauntlet or backtesting.py' })
-  semantics?: EngineSemantics;
-
+/** A backtest's data range and engine settings, with a parameter space in place of one parameter set. */
+export class SweepRequestDto
+  extends OmitType(BacktestRequestDto, ['params'] as const)
+  implements SweepRequest
+{
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { direction: 'long-only' } })
   @IsOptional()
   @IsObject({ message: 'must be an object of parameter values' })

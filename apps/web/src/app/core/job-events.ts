@@ -1,4 +1,16 @@
-import { type JobProgressEvent, TERMINAL_JOB_STATUSES } from '@gauntlet/contracts';
+import { type JobProgressEvent, type JobStatus, TERMINAL_JOB_STATUSES } from '@gauntlet/contracts';
+
+/**
+ * A job with a progress event applied. Progress only rises while the status stays the same: a
+ * reconnect starts again from the stored row, which can lag the last live event.
+ */
+export function withProgress<J extends { status: JobStatus; progress: number }>(
+  job: J,
+  e: JobProgressEvent,
+): J {
+  const progress = job.status === e.status ? Math.max(job.progress, e.progress) : e.progress;
+  return { ...job, status: e.status, progress };
+}
 
 export interface JobWatch {
   close(): void;

@@ -24,7 +24,7 @@ import { ApiStatusService } from '../core/api-status.service';
 import { AuthService } from '../core/auth.service';
 import { toErrorResponse } from '../core/errors';
 import { formatDuration, formatTime } from '../core/format';
-import { type JobWatch, watchJob } from '../core/job-events';
+import { type JobWatch, watchJob, withProgress } from '../core/job-events';
 
 const PAGE_SIZE = 50;
 const REFRESH_MS = 15_000;
@@ -465,21 +465,7 @@ export class JobsPage {
 
   private onProgress(e: JobProgressEvent): void {
     const before = this.jobs()?.find((j) => j.id === e.jobId);
-    this.jobs.update((list) =>
-      list
-        ? list.map((j) =>
-            j.id === e.jobId
-              ? // Progress only rises while the status stays the same (a reconnect starts again
-                // from the stored row, which can lag the last live event).
-                {
-                  ...j,
-                  status: e.status,
-                  progress: j.status === e.status ? Math.max(j.progress, e.progress) : e.progress,
-                }
-              : j,
-          )
-        : list,
-    );
+    this.jobs.update((list) => (list ? list.map((j) => (j.id === e.jobId ? withProgress(j, e) : j)) : list));
     if (this.isTerminal(e.status)) this.watches.delete(e.jobId);
     if (before && before.status !== e.status) {
       // The event carries status and progress only; the job itself has the times, error and links.

@@ -14,7 +14,7 @@ import { ApiService } from '../../core/api.service';
 import { ApiStatusService } from '../../core/api-status.service';
 import { AuthService } from '../../core/auth.service';
 import { toErrorResponse } from '../../core/errors';
-import { type JobWatch, watchJob } from '../../core/job-events';
+import { type JobWatch, watchJob, withProgress } from '../../core/job-events';
 
 /**
  * A research job's status and live progress (server-sent events, reconnecting across API
@@ -131,10 +131,7 @@ export class JobProgressComponent {
           const cur = this.job();
           if (!cur) return;
           const statusChanged = cur.status !== e.status;
-          // Progress only rises while the status stays the same (a reconnect starts again from
-          // the stored row, which can lag the last live event).
-          const progress = statusChanged ? e.progress : Math.max(cur.progress, e.progress);
-          this.set({ ...cur, status: e.status, progress });
+          this.set(withProgress(cur, e));
           // Times, error and links come with the job itself.
           if (statusChanged)
             this.api.job(id).then(
