@@ -9,13 +9,14 @@ import { SingleRunCache } from './cache';
 import { type ResolvedConfig, resolveConfig } from './config';
 import { EventRun, type LegRun } from './event';
 import { fillClose, type FillSite } from './fills';
-import { Ledger } from './ledger';
+import { type FillLog, Ledger } from './ledger';
 import {
   type BacktestInput,
   type BacktestResult,
   type FundingSchedule,
   type PortfolioInput,
   type TradeRecord,
+  type FillRecord,
 } from './types';
 import { runSignalKernel } from './vector';
 
@@ -276,13 +277,13 @@ function result(
   cash: Float64Array,
   warmupBars: number,
 ): BacktestResult {
-  return {
+  const res: BacktestResult = {
     engineVersion: ENGINE_VERSION,
     semantics: cfg.semantics,
     path,
     trades: ledger.trades,
     openTrades,
-    fills: ledger.fills,
+    fills: [],
     time,
     equity,
     cash,
@@ -292,4 +293,23 @@ function result(
     rejectedOrders: ledger.rejected,
     warmupBars,
   };
+  lazyFills(res, ledger.fills);
+  return res;
+}
+
+/**
+ * Makes `res.fills` an enumerable property that builds the fill records on first read and then
+ * holds them (JSON, structured clone and property order see an ordinary array property).
+ */
+function lazyFills(res: BacktestResult, log: FillLog): void {
+  const settle = (value: FillRecord[]): FillRecord[] => {
+    Object.defineProperty(res, 'fills', { value, writable: true, enumerable: true, configurable: true });
+    return value;
+  };
+  Object.defineProperty(res, 'fills', {
+    enumerable: true,
+    configurable: true,
+    get: () => settle(log.records()),
+    set: (value: FillRecord[]) => settle(value),
+  });
 }
