@@ -18,12 +18,12 @@ must(process.execPath, ['dist/tools/seed/src/main.js']);
 const apiPort = process.env.API_PORT ?? '3000';
 const webPort = process.env.WEB_PORT ?? '4200';
 const temporalUi = process.env.TEMPORAL_UI_URL ?? 'http://127.0.0.1:8233';
-// The worker's engine fills large fresh arrays (equity curves, bars); glibc backs them with
+// The worker and the API fill large fresh arrays (bars, equity curves); glibc backs them with
 // transparent huge pages when asked, which cuts first-touch page faults (docs/performance.md).
 const ENGINE_ENV = { GLIBC_TUNABLES: process.env.GLIBC_TUNABLES ?? 'glibc.malloc.hugetlb=1' };
 step('Starting the API, the worker and the web app');
 const children = [
-  launch('api', process.execPath, ['dist/apps/api/src/main.js']),
+  launch('api', process.execPath, ['dist/apps/api/src/main.js'], ENGINE_ENV),
   launch('worker', process.execPath, ['dist/apps/worker/src/main.js'], ENGINE_ENV),
 ];
 const hasWeb = existsSync(join(root, 'apps/web/project.json'));

@@ -12,6 +12,7 @@ import {
   TimestampMillisecond,
   makeData,
   makeVector,
+  tableFromIPC,
 } from 'apache-arrow';
 import { ApiClient, AppStack, USERS } from '../support/app-stack';
 
@@ -238,6 +239,21 @@ describe('data API', () => {
       close: 105,
       volume: 5,
     });
+    // The same bars as an Arrow IPC stream: time as epoch milliseconds, then the prices and volume.
+    const arrow = await alice.request('GET', `${q}&timeframe=1h`, undefined, {
+      accept: 'application/vnd.apache.arrow.stream',
+    });
+    expect(arrow.status).toBe(200);
+    expect(arrow.headers.get('content-type')).toContain('application/vnd.apache.arrow.stream');
+    const table = tableFromIPC(new Uint8Array(await arrow.arrayBuffer()));
+    expect(table.numRows).toBe(7);
+    expect(Array.from(table.getChild('time')!.toArray() as Float64Array)).toEqual(
+      hourly.map((b) => Date.parse(b.time)),
+    );
+    expect(Array.from(table.getChild('close')!.toArray() as Float64Array)).toEqual([
+      101, 102, 103, 105, 106, 107, 108,
+    ]);
+    expect(Array.from(table.getChild('volume')!.toArray() as Float64Array)).toEqual([1, 2, 3, 5, 6, 7, 8]);
     // 4h buckets 00:00 (hours 0-2) and 04:00 (hours 4-7).
     const four = await alice.request('GET', `${q}&timeframe=4h`);
     expect(four.headers.get('x-bars-source')).toBe('native-1h');

@@ -33,8 +33,7 @@ export class BarsController {
     // Which stored series answered: 1m (resampled 1-minute base) or native-<tf> (imported bars).
     res.setHeader('X-Bars-Source', source ?? 'none');
     if (!accept?.includes(ARROW_STREAM)) return this.bars.toJson(bars);
-    const bytes = this.bars.toArrow(bars);
     res.setHeader('Content-Type', ARROW_STREAM);
-    return new StreamableFile(bytes, { type: ARROW_STREAM, length: bytes.length });
+    return new StreamableFile(this.bars.toArrow(bars), { type: ARROW_STREAM });
   }
 }

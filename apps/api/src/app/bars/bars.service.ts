@@ -1,8 +1,9 @@
+import { type Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import { type GauntletConfig } from '@gauntlet/config';
 import { type BarDto, type FieldError } from '@gauntlet/contracts';
 import { type BarColumns, InstrumentEntity } from '@gauntlet/db';
-import { encodeArrowBars, loadBars } from '@gauntlet/market-data';
+import { encodeArrowBarsStream, loadBars } from '@gauntlet/market-data';
 import { CONFIG } from '../../services/config/config.module';
 import { DatabaseService } from '../../services/database/database.service';
 import { notFound, validationError } from '../common/errors';
@@ -36,8 +37,9 @@ export class BarsService {
     );
   }
 
-  toArrow(bars: BarColumns): Uint8Array {
-    return encodeArrowBars(bars);
+  /** The bars as an Arrow IPC stream, written from the columns' own memory. */
+  toArrow(bars: BarColumns): Readable {
+    return encodeArrowBarsStream(bars);
   }
 
   toJson(bars: BarColumns): BarDto[] {
