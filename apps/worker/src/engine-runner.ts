@@ -40,6 +40,7 @@ export function createEngineRunner(threads: number): EngineRunner {
         onProgress: ({ done, total }) => onProgress(total > 0 ? done / total : 0),
       });
     },
+    threads: pool.size,
     shareBars: (bars) => pool.shareBars(bars),
     release: (handle) => pool.release(handle),
     close: () => pool.close(),

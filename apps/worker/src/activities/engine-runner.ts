@@ -19,6 +19,8 @@ export interface EngineJob {
  * The outcome carries the metrics report, computed in the same thread.
  */
 export interface EngineRunner {
+  /** Engine threads. */
+  readonly threads: number;
   runBacktest(
     job: EngineJob,
     options: { onProgress: (fraction: number) => void; signal: AbortSignal },

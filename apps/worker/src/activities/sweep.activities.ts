@@ -305,6 +305,10 @@ export function createSweepActivities(deps: SweepActivityDeps): SweepActivities 
             cells: slice,
             config: toEngineConfig({ ...input, params: {} }, lotSize),
             objective: input.objective as SweepObjective,
+            // Other batches of the sweep run beside this one; splitting a batch finer than its
+            // share of the threads only cut the cells' cache-friendly groups into small tasks
+            // (measured: batches 60% slower than the same cells in one call).
+            batchSize: Math.ceil(slice.length / Math.max(1, Math.ceil(runner.threads / SWEEP_CONCURRENCY))),
           },
           { onProgress: (fraction) => ctx.heartbeat({ batch, fraction }), signal: abort.signal },
         );
