@@ -12,3 +12,7 @@ export {
 } from './sweep';
 export * from './types';
 export type { BarSeries } from '@gauntlet/strategies';
+// Building blocks for venues that must fill exactly as the engine does (the paper venue).
+export { floorToLot, resolveConfig, type ResolvedConfig } from './config';
+export { fillClose, fillEntry, type FillSite } from './fills';
+export { Ledger, LegBook, participationCap, takerPrice } from './ledger';

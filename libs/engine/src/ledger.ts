@@ -408,6 +408,11 @@ export class FillLog {
     this.length = k + 1;
   }
 
+  /** Forgets the booked fills (a long-lived ledger that keeps its own fill list). */
+  clear(): void {
+    this.length = 0;
+  }
+
   private grow(): void {
     const cap = this.leg.length * 2;
     const num = new Float64Array(cap * FILL_STRIDE);

@@ -1,0 +1,11 @@
+export * from './broker';
+export * from './client-order-id';
+export * from './credentials';
+export * from './bybit';
+export * from './paper/paper-venue';
+export * from './paper/paper-broker';
+export * from './risk/risk-limits';
+export * from './risk/risk-guardian';
+export * from './decide/decide';
+export * from './decide/compare-trades';
+export { explainCrossover } from './decide/explain';
