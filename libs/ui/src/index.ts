@@ -9,3 +9,5 @@ export * from './lib/parallel-chart.component';
 export * from './lib/fan-chart.component';
 export * from './lib/bar-chart.component';
 export * from './lib/fold-timeline.component';
+export * from './lib/bar-window';
+export * from './lib/ohlcv-chart.component';

@@ -125,18 +125,28 @@ export class DataController {
   })
   @ApiOkResponse({ description: 'The sync job (202); the same request again returns the same job' })
   async submitSync(
+    @CurrentUser() user: AuthUser,
     @Body() body: SyncRequestDto,
     @Res({ passthrough: true }) res: Response,
   ): Promise<SyncJobDto> {
-    const { job, created } = await this.data.submitSync(body);
+    const { job, created } = await this.data.submitSync(body, user);
     res.status(202).location(`/api/data/syncs/${job.id}`);
     res.setHeader('X-Job-Created', created ? 'true' : 'false');
     return job;
   }
 
+  @Get('syncs')
+  @ApiOkResponse({
+    description:
+      "The caller's sync jobs (those they submitted), newest first, at most 100; an admin sees every sync job on the queues",
+  })
+  syncs(@CurrentUser() user: AuthUser): Promise<SyncJobDto[]> {
+    return this.data.listSyncs(user);
+  }
+
   @Get('syncs/:id')
   @ApiOkResponse({ description: 'A sync job: state, progress, bars stored, last bar, error' })
-  sync(@Param('id') id: string): Promise<SyncJobDto> {
-    return this.data.sync(id);
+  sync(@Param('id') id: string, @CurrentUser() user: AuthUser): Promise<SyncJobDto> {
+    return this.data.sync(id, user);
   }
 }

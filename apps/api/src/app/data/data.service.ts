@@ -9,6 +9,7 @@ import {
   type ImportResultDto,
   type InstrumentCoverageDto,
   type InstrumentKind,
+  type SyncExchange,
   type SyncJobDto,
   type SyncRequestDto,
   type Timeframe,
@@ -16,6 +17,7 @@ import {
 } from '@gauntlet/contracts';
 import {
   ImportError,
+  SYNC_EXCHANGES,
   SyncQueues,
   barCoverage,
   importBarsFile,
@@ -26,7 +28,23 @@ import { type Request, type Response } from 'express';
 import multer from 'multer';
 import { CONFIG } from '../../services/config/config.module';
 import { DatabaseService } from '../../services/database/database.service';
-import { notFound, validationError } from '../common/errors';
+import { RedisService } from '../../services/redis/redis.service';
+import { type AuthUser } from '../auth/auth.types';
+import { DomainError, notFound, unavailable, validationError } from '../common/errors';
+
+/** How many sync jobs a list shows (newest first). */
+const SYNC_LIST_LIMIT = 100;
+
+/** BullMQ states a listed sync job may be in (repeat jobs of continuous syncs are not listed). */
+const LISTED_STATES = [
+  'active',
+  'waiting',
+  'prioritized',
+  'delayed',
+  'waiting-children',
+  'completed',
+  'failed',
+] as const;
 
 interface Upload {
   path: string;
@@ -41,6 +59,7 @@ export class DataService implements OnApplicationShutdown {
 
   constructor(
     private readonly db: DatabaseService,
+    private readonly redis: RedisService,
     @Inject(CONFIG) private readonly config: GauntletConfig,
   ) {}
 
@@ -179,7 +198,56 @@ export class DataService implements OnApplicationShutdown {
     return this.queues;
   }
 
-  async submitSync(body: SyncRequestDto): Promise<{ job: SyncJobDto; created: boolean }> {
+  /**
+   * Sync jobs carry no owner (the same request from two users is one job), so who asked for which
+   * is kept beside the queue: one sorted set per user, scored by when they asked.
+   */
+  private syncOwnerKey(userId: string): string {
+    return this.redis.key('data-syncs', 'owner', userId);
+  }
+
+  async submitSync(body: SyncRequestDto, user: AuthUser): Promise<{ job: SyncJobDto; created: boolean }> {
+    const submitted = await this.submitSyncJob(body);
+    try {
+      await this.redis.client.zadd(this.syncOwnerKey(user.id), Date.now(), submitted.job.id);
+    } catch (e) {
+      throw unavailable('Redis', e);
+    }
+    return submitted;
+  }
+
+  /** The caller's sync jobs, newest first; an admin sees every sync job on the queues. */
+  async listSyncs(user: AuthUser): Promise<SyncJobDto[]> {
+    try {
+      if (user.role === 'admin') return await this.allSyncs();
+      const key = this.syncOwnerKey(user.id);
+      const ids = await this.redis.client.zrevrange(key, 0, SYNC_LIST_LIMIT - 1);
+      const jobs = await Promise.all(ids.map((id) => this.syncQueues.find(id)));
+      // Finished jobs age out of the queue (7 days completed, 30 failed); forget them here too.
+      const gone = ids.filter((_, i) => jobs[i] === null);
+      if (gone.length > 0) await this.redis.client.zrem(key, ...gone);
+      return jobs.filter((j): j is SyncJobDto => j !== null);
+    } catch (e) {
+      if (e instanceof DomainError) throw e;
+      throw unavailable('Redis', e);
+    }
+  }
+
+  private async allSyncs(): Promise<SyncJobDto[]> {
+    const found: { exchange: SyncExchange; id: string; at: number }[] = [];
+    for (const exchange of SYNC_EXCHANGES) {
+      const jobs = await this.syncQueues.queue(exchange).getJobs([...LISTED_STATES], 0, SYNC_LIST_LIMIT - 1);
+      for (const j of jobs)
+        if (j?.id?.startsWith('sync-')) found.push({ exchange, id: j.id, at: j.timestamp });
+    }
+    found.sort((a, b) => b.at - a.at);
+    const jobs = await Promise.all(
+      found.slice(0, SYNC_LIST_LIMIT).map((f) => this.syncQueues.get(f.exchange, f.id)),
+    );
+    return jobs.filter((j): j is SyncJobDto => j !== null);
+  }
+
+  private async submitSyncJob(body: SyncRequestDto): Promise<{ job: SyncJobDto; created: boolean }> {
     const errors: FieldError[] = [];
     if (body.exchange !== 'bybit' && body.exchange !== 'binance')
       errors.push({ field: 'exchange', reason: 'must be bybit or binance' });
@@ -210,7 +278,17 @@ export class DataService implements OnApplicationShutdown {
     );
   }
 
-  async sync(id: string): Promise<SyncJobDto> {
+  /** One sync job, for an admin or a user who asked for it (anyone else: 404, as if absent). */
+  async sync(id: string, user: AuthUser): Promise<SyncJobDto> {
+    if (user.role !== 'admin') {
+      let asked: string | null;
+      try {
+        asked = await this.redis.client.zscore(this.syncOwnerKey(user.id), id);
+      } catch (e) {
+        throw unavailable('Redis', e);
+      }
+      if (asked === null) throw notFound('Sync job', id);
+    }
     const job = await this.syncQueues.find(id);
     if (!job) throw notFound('Sync job', id);
     return job;

@@ -1,4 +1,12 @@
-import { ChangeDetectionStrategy, Component, computed, inject, type OnInit, signal } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  inject,
+  type OnInit,
+  signal,
+  viewChild,
+} from '@angular/core';
 import {
   type InstrumentCoverageDto,
   type QueueSummaryDto,
@@ -8,7 +16,10 @@ import {
 import { AuthService } from '../../core/auth.service';
 import { toErrorResponse } from '../../core/errors';
 import { formatTime } from '../../core/format';
+import { BarsPanelComponent } from './bars-panel.component';
 import { DataApiService } from './data-api.service';
+import { ImportDialogComponent } from './import-dialog.component';
+import { SyncPanelComponent } from './sync-panel.component';
 import { type TimelineSegment, timelineSegments } from './timeline';
 
 interface CoverageRow {
@@ -17,16 +28,24 @@ interface CoverageRow {
   segments: TimelineSegment[];
 }
 
-/** Coverage per instrument and timeframe with the gaps marked, and for admins the sync queues. */
+/**
+ * Coverage per instrument and timeframe with the gaps marked, file imports, exchange syncs with
+ * their progress, a candle chart of any stored range, and for admins the sync queues.
+ */
 @Component({
   selector: 'g-data-page',
+  imports: [BarsPanelComponent, ImportDialogComponent, SyncPanelComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <div class="toolbar">
       <h1>Market data</h1>
       <span class="spacer"></span>
+      @if (canWrite()) {
+        <button type="button" (click)="importDialog().open()">Import file…</button>
+      }
       <button type="button" class="ghost" (click)="load()">Refresh</button>
     </div>
+    <g-import-dialog (imported)="load()" />
 
     @if (error(); as e) {
       <div class="panel error-panel" role="alert">Could not load coverage: {{ e }}</div>
@@ -35,7 +54,10 @@ interface CoverageRow {
     @if (rows(); as list) {
       @if (list.length === 0) {
         <div class="panel empty" data-testid="coverage-empty">
-          <p>No market data yet. Import a file with <code>gauntlet data import</code> or start a sync.</p>
+          <p>
+            No market data yet. Import a file (here or with <code>gauntlet data import</code>) or start a
+            sync.
+          </p>
         </div>
       } @else {
         <table class="grid" data-testid="coverage-table">
@@ -85,6 +107,18 @@ interface CoverageRow {
       }
     } @else if (!error()) {
       <div class="panel">Loading…</div>
+    }
+
+    @if (coverage(); as list) {
+      <h2>Chart</h2>
+      <section class="panel" data-testid="bars-panel">
+        <g-bars-panel [coverage]="list" />
+      </section>
+    }
+
+    @if (canWrite()) {
+      <h2>Syncs</h2>
+      <g-sync-panel (synced)="load()" />
     }
 
     @if (isAdmin()) {
@@ -178,6 +212,12 @@ export class DataPage implements OnInit {
   protected readonly queueError = signal<string | null>(null);
   protected readonly retrying = signal<string | null>(null);
   protected readonly isAdmin = computed(() => this.auth.user()?.role === 'admin');
+  /** Imports and syncs need the researcher role, as the API does. */
+  protected readonly canWrite = computed(() => {
+    const role = this.auth.user()?.role;
+    return role !== undefined && role !== 'viewer';
+  });
+  protected readonly importDialog = viewChild.required(ImportDialogComponent);
 
   protected readonly rows = computed<CoverageRow[] | null>(() => {
     const list = this.coverage();
