@@ -3,7 +3,7 @@ import { type Pool, type PoolClient } from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
-import { decodeBarsCopy, encodeBarsBinary } from './copy-binary';
+import { BarsCopyDecoder, encodeBarsBinary } from './copy-binary';
 
 /** Columnar OHLCV, the shape the engine reads. Times are epoch milliseconds (UTC). */
 export interface BarColumns {
@@ -31,6 +31,8 @@ export type BarsSource = 'minute' | 'aggregate' | 'date_bin';
 export const PARALLEL_LOAD_MIN_BARS = 200_000;
 
 const COLUMNS = ['time', 'open', 'high', 'low', 'close', 'volume'] as const;
+/** Largest first capacity of a load's columns (2^21 bars, 96 MB); beyond it they grow as rows come. */
+const MAX_PRESIZED_ROWS = 1 << 21;
 
 /** Consecutive pieces of one series joined in order. */
 export function concatColumns(pieces: readonly BarColumns[]): BarColumns {
@@ -164,10 +166,12 @@ export class BarsRepository {
         const literal = client.escapeLiteral(v instanceof Date ? v.toISOString() : String(v));
         return v instanceof Date ? `${literal}::timestamptz` : literal;
       });
-      const chunks: Buffer[] = [];
+      // Rows decode as the stream arrives, into columns sized for the range's bar slots.
+      const span = Math.ceil((range.to - range.from) / TIMEFRAME_MS[range.timeframe]);
+      const decoder = new BarsCopyDecoder(Math.min(Math.max(span, 0), MAX_PRESIZED_ROWS));
       const stream = client.query(copyTo(`COPY (${text}) TO STDOUT WITH (FORMAT binary)`));
-      for await (const chunk of stream) chunks.push(chunk as Buffer);
-      return decodeBarsCopy(Buffer.concat(chunks));
+      for await (const chunk of stream) decoder.push(chunk as Buffer);
+      return decoder.finish();
     } finally {
       client.release();
     }

@@ -1,4 +1,4 @@
-import { decodeBarsCopy } from './copy-binary';
+import { BarsCopyDecoder, decodeBarsCopy } from './copy-binary';
 
 /** Builds binary COPY bytes by hand from the format's documentation. */
 function copyBytes(rows: Array<[bigint, number, number, number, number, number]>): Buffer {
@@ -44,5 +44,33 @@ describe('decodeBarsCopy', () => {
   it('decodes an empty result and refuses other bytes', () => {
     expect(decodeBarsCopy(copyBytes([])).length).toBe(0);
     expect(() => decodeBarsCopy(Buffer.from('not copy output at all'))).toThrow(/binary COPY/);
+  });
+
+  it('decodes the same stream fed in chunks of any size, splitting rows, header and trailer', () => {
+    const rows: Array<[bigint, number, number, number, number, number]> = [];
+    for (let i = 0; i < 3000; i++) rows.push([BigInt(i) * 60_000_000n, i, i + 1, i - 1, i + 0.5, i % 7]);
+    const bytes = copyBytes(rows);
+    const whole = decodeBarsCopy(bytes);
+    expect(whole.length).toBe(3000);
+    expect(whole.time[2999]).toBe(Date.UTC(2000, 0, 1) + 2999 * 60_000);
+    expect(whole.close[1234]).toBe(1234.5);
+    for (const size of [1, 2, 7, 19, 20, 73, 74, 75, 4096]) {
+      // A small first capacity, so the columns also grow while decoding.
+      const d = new BarsCopyDecoder(16);
+      for (let o = 0; o < bytes.length; o += size) d.push(bytes.subarray(o, o + size));
+      const c = d.finish();
+      expect(c.length).toBe(3000);
+      for (const k of ['time', 'open', 'high', 'low', 'close', 'volume'] as const) {
+        expect(Array.from(c[k])).toEqual(Array.from(whole[k]));
+      }
+    }
+  });
+
+  it('refuses a stream cut short or with bytes after its end', () => {
+    const bytes = copyBytes([[0n, 1, 2, 0.5, 1.5, 3]]);
+    const cut = new BarsCopyDecoder();
+    cut.push(bytes.subarray(0, bytes.length - 5));
+    expect(() => cut.finish()).toThrow(/does not end where expected/);
+    expect(() => decodeBarsCopy(Buffer.concat([bytes, Buffer.from([0])]))).toThrow(/does not end/);
   });
 });
