@@ -4,3 +4,4 @@ export { monteCarloProgressQuery, monteCarloWorkflow } from './monte-carlo.workf
 export { sweepProgressQuery, sweepWorkflow } from './sweep.workflow';
 export { walkForwardProgressQuery, walkForwardWorkflow } from './walk-forward.workflow';
 export { scheduledWalkForwardWorkflow } from './scheduled-walk-forward.workflow';
+export { botStateQuery, botWorkflow } from './bot.workflow';

@@ -11,6 +11,8 @@ import { ProgressPublisher } from './activities/progress-publisher';
 import { createSweepActivities } from './activities/sweep.activities';
 import { createWalkForwardActivities } from './activities/walk-forward.activities';
 import { createScheduleActivities } from './activities/schedule.activities';
+import { createBotActivities } from './activities/bot.activities';
+import { BotEventPublisher } from './activities/bot-events';
 import { startDataSync } from './data/data-sync';
 import { createEngineRunner } from './engine-runner';
 import { workflowSource } from './workflow-bundle';
@@ -77,6 +79,7 @@ async function main(): Promise<void> {
       ...createMonteCarloActivities(activityDeps),
       ...createWalkForwardActivities(activityDeps),
       ...createScheduleActivities(activityDeps),
+      ...createBotActivities({ ...activityDeps, events: new BotEventPublisher(redis, config.redisPrefix) }),
     },
     maxConcurrentActivityTaskExecutions: 8,
     // An activity learns that it was cancelled from the reply to a heartbeat it sends; without a

@@ -9,3 +9,4 @@ export * from './strategies';
 export * from './workflows';
 export * from './research';
 export * from './schedules';
+export * from './trading';

@@ -36,6 +36,8 @@ import { SchedulesController } from './schedules/schedules.controller';
 import { SchedulesService } from './schedules/schedules.service';
 import { AdminController } from './admin/admin.controller';
 import { AdminService } from './admin/admin.service';
+import { BotsController } from './bots/bots.controller';
+import { BotsService } from './bots/bots.service';
 
 @Module({
   imports: [
@@ -67,6 +69,7 @@ import { AdminService } from './admin/admin.service';
     DataController,
     SchedulesController,
     AdminController,
+    BotsController,
   ],
   providers: [
     AuthService,
@@ -81,6 +84,7 @@ import { AdminService } from './admin/admin.service';
     DataService,
     SchedulesService,
     AdminService,
+    BotsService,
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_FILTER, useClass: ApiExceptionFilter },
   ],

@@ -3,7 +3,20 @@ import { BacktestResultEntity } from './backtest-result.entity';
 import { InstrumentEntity } from './instrument.entity';
 import { JobEntity } from './job.entity';
 import { UserEntity } from './user.entity';
+import { BotEntity, BotEventEntity, BotFillEntity, BotOrderEntity, PaperVenueEntity } from './bot.entities';
 
 export { ApiKeyEntity, BacktestResultEntity, InstrumentEntity, JobEntity, UserEntity };
 
-export const ENTITIES = [UserEntity, ApiKeyEntity, InstrumentEntity, JobEntity, BacktestResultEntity];
+export const ENTITIES = [
+  UserEntity,
+  ApiKeyEntity,
+  InstrumentEntity,
+  JobEntity,
+  BacktestResultEntity,
+  BotEntity,
+  BotOrderEntity,
+  BotFillEntity,
+  BotEventEntity,
+  PaperVenueEntity,
+];
+export * from './bot.entities';

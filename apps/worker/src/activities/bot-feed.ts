@@ -1,0 +1,66 @@
+import { type BotFeedConfig, TIMEFRAME_MS } from '@gauntlet/contracts';
+import { type BarColumns, type BarsRepository } from '@gauntlet/db';
+import { type DataSource } from 'typeorm';
+
+/** The closed bars a bot decides on at one step. */
+export interface FeedWindow {
+  /** Every closed bar from the feed's first bar up to this step's, oldest first. */
+  bars: BarColumns;
+  /** The feed has no bar for this step and never will (a replay past the stored data). */
+  exhausted: boolean;
+}
+
+/**
+ * Where a bot's bars come from. The bot asks by step number, so a retried step sees the same
+ * bars; a live feed would map the step to the wall clock's last closed bar instead.
+ */
+export interface BarFeed {
+  window(step: number): Promise<FeedWindow>;
+}
+
+/**
+ * Stored bars replayed one per step from `from`: step k sees the bars in
+ * `[from, from + (k + 1) × timeframe)`. A gap in the data is a step without a new bar.
+ */
+export class ReplayFeed implements BarFeed {
+  private readonly from: number;
+  private readonly stepMs: number;
+
+  constructor(
+    private readonly config: BotFeedConfig,
+    private readonly instrumentId: string,
+    private readonly bars: BarsRepository,
+    private readonly db: DataSource,
+  ) {
+    this.from = Date.parse(config.from);
+    this.stepMs = TIMEFRAME_MS[config.timeframe];
+  }
+
+  async window(step: number): Promise<FeedWindow> {
+    const slot = this.from + step * this.stepMs;
+    const rows: Array<{ t: Date | null }> = await this.db.query(
+      `SELECT max(time) AS t FROM bars WHERE instrument_id = $1`,
+      [this.instrumentId],
+    );
+    const lastTime = rows[0]?.t?.getTime() ?? -Infinity;
+    const bars = await this.bars.load({
+      instrumentId: this.instrumentId,
+      timeframe: this.config.timeframe,
+      from: this.from,
+      to: slot + this.stepMs,
+    });
+    return { bars, exhausted: slot > lastTime };
+  }
+}
+
+export function feedFor(
+  config: BotFeedConfig,
+  instrumentId: string,
+  bars: BarsRepository,
+  db: DataSource,
+): BarFeed {
+  switch (config.kind) {
+    case 'replay':
+      return new ReplayFeed(config, instrumentId, bars, db);
+  }
+}
