@@ -8,6 +8,8 @@ import { WalkForward1795651200000 } from './1795651200000-walk-forward';
 import { Schedules1795740000000 } from './1795740000000-schedules';
 import { NativeBars1795830000000 } from './1795830000000-native-bars';
 import { SweepCells1795833600000 } from './1795833600000-sweep-cells';
+import { Bots1795920000000 } from './1795920000000-bots';
+import { BarsByteOrder1795930000000 } from './1795930000000-bars-byte-order';
 
 /** Every migration, oldest first. New migrations are appended here. */
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
@@ -20,4 +22,6 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   Schedules1795740000000,
   NativeBars1795830000000,
   SweepCells1795833600000,
+  Bots1795920000000,
+  BarsByteOrder1795930000000,
 ];
