@@ -160,17 +160,27 @@ function runVectorized(
 ): BacktestResult {
   const n = bars.length;
   const signals = signalScratch(n);
-  (def.vectorized as NonNullable<StrategyDefinition['vectorized']>).signals(
-    bars,
-    params,
-    new SingleRunCache(),
-    signals,
-  );
+  const vectorized = def.vectorized as NonNullable<StrategyDefinition['vectorized']>;
+  // Signals in steps when the strategy offers them, computed just ahead of the execution.
+  const signalSteps = vectorized.signalSteps?.(bars, params, new SingleRunCache(), signals);
+  if (!signalSteps) vectorized.signals(bars, params, new SingleRunCache(), signals);
   const ledger = new Ledger(cfg, true);
   const leg = ledger.addLeg(instrument);
   const equity = new Float64Array(n);
   const cash = new Float64Array(recordCash ? n : 0);
-  runSignalKernel(bars, signals, cfg, ledger, leg, funding, equity, recordCash ? cash : null, onProgress);
+  runSignalKernel(
+    bars,
+    signals,
+    cfg,
+    ledger,
+    leg,
+    funding,
+    equity,
+    recordCash ? cash : null,
+    onProgress,
+    null,
+    signalSteps,
+  );
   const openTrades: TradeRecord[] = [];
   if (n > 0 && leg.pos !== 0) {
     const last = n - 1;

@@ -513,6 +513,8 @@ export function runSignalKernel(
   cashOut: Float64Array | null,
   onProgress: ((fraction: number) => void) | undefined,
   blocks: Float64Array | null = null,
+  /** Writes the signals up to a bar; called before the kernel reaches it (see `signalSteps`). */
+  signalSteps?: (to: number) => void,
 ): KernelStats {
   const kernel = new SignalKernel(
     bars,
@@ -528,7 +530,11 @@ export function runSignalKernel(
   );
   // In steps, so `advance` runs as normally compiled code after its first few calls rather than
   // as one call compiled for on-stack replacement (measured 2-3x slower in a first run).
-  for (let to = RUN_STEP; to < bars.length; to += RUN_STEP) kernel.advance(to);
+  for (let to = RUN_STEP; to < bars.length; to += RUN_STEP) {
+    signalSteps?.(to);
+    kernel.advance(to);
+  }
+  signalSteps?.(bars.length);
   return kernel.finish();
 }
 

@@ -243,6 +243,18 @@ export interface VectorizedForm {
    * a signal array. Must agree with `signals` bar for bar (the engine's tests check it).
    */
   crossover?(bars: BarSeries, params: Readonly<ParamValues>, cache: IndicatorCache): CrossoverLines;
+  /**
+   * Optional: the same signals as `signals`, in steps. The returned function writes `out` up to
+   * (at least) bar `to`, each call continuing where the last one stopped; a single run
+   * interleaves the steps with the execution so each stretch of bars is read while it is still
+   * in the processor's cache. Must agree with `signals` bar for bar.
+   */
+  signalSteps?(
+    bars: BarSeries,
+    params: Readonly<ParamValues>,
+    cache: IndicatorCache,
+    out: Int8Array,
+  ): (to: number) => void;
 }
 
 /**

@@ -115,6 +115,36 @@ describe('sma-crossover signals', () => {
     );
   });
 
+  it('are the same bits in steps of any size (as a single run takes them) as in one call', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 2 ** 30 }),
+        fc.integer({ min: 1000, max: 6000 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 1, max: 400 }),
+        fc.array(fc.integer({ min: 1, max: 3000 }), { minLength: 1, maxLength: 8 }),
+        (seed, n, fast, extra, sizes) => {
+          let a = seed;
+          const close = Array.from({ length: n }, () => {
+            a = (Math.imul(a, 1103515245) + 12345) >>> 0;
+            return 60_000 + ((a >>> 16) % 7) * 0.01;
+          });
+          const params = { fast, slow: fast + extra, direction: 'long-short' };
+          const bars = series(close);
+          const out = new Int8Array(n);
+          const step = smaCrossover.vectorized?.signalSteps?.(bars, params, streaming, out);
+          expect(step).toBeDefined();
+          for (let to = 0, k = 0; to < n; k++) {
+            to += sizes[k % sizes.length] as number;
+            step?.(to);
+          }
+          expect(Array.from(out)).toEqual(signals(close, params, storing()));
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
   it('use the shared SMA arrays under their cache keys', () => {
     const cache = storing();
     const keys: string[] = [];

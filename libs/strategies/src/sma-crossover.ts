@@ -80,6 +80,22 @@ function fusedSignals(
   n: number,
   out: Int8Array,
 ): void {
+  fusedSignalSteps(close, nf, ns, down, n, out)(n);
+}
+
+/**
+ * `fusedSignals` in steps: the returned function writes the signals up to (at least) bar `to`,
+ * continuing where the previous call stopped, so a single run can interleave them with the
+ * execution loop while each stretch of closes is still in the processor's cache.
+ */
+function fusedSignalSteps(
+  close: Float64Array,
+  nf: number,
+  ns: number,
+  down: number,
+  n: number,
+  out: Int8Array,
+): (to: number) => void {
   let start = 0;
   while (start < n && Number.isNaN(close[start])) start++;
   for (let i = 0; i < start && i < n; i++) out[i] = SIGNAL_NONE;
@@ -162,8 +178,12 @@ function fusedSignals(
   st[S_PREV] = prev;
   st[S_PF] = pf;
   st[S_PS] = ps;
-  for (let from = full; from < n; from += STEADY_CHUNK)
-    steadySignals(close, nf, ns, down, from, Math.min(n, from + STEADY_CHUNK), out, st);
+  let done = full;
+  return (to: number): void => {
+    const end = Math.min(n, to);
+    for (; done < end; done += STEADY_CHUNK)
+      steadySignals(close, nf, ns, down, done, Math.min(n, done + STEADY_CHUNK), out, st);
+  };
 }
 
 /*
@@ -329,6 +349,15 @@ export const smaCrossover: StrategyDefinition = {
   create: (params) => new SmaCrossover(params),
   vectorized: {
     signals: smaSignals,
+    signalSteps: (bars, params, _cache, out) =>
+      fusedSignalSteps(
+        bars.close,
+        params['fast'] as number,
+        params['slow'] as number,
+        params['direction'] === 'long-only' ? SIGNAL_EXIT : SIGNAL_SHORT,
+        bars.length,
+        out,
+      ),
     crossover: (bars, params, cache) => ({
       fast: cache.get(smaKey(params['fast'] as number), () => sma(bars.close, params['fast'] as number)),
       slow: cache.get(smaKey(params['slow'] as number), () => sma(bars.close, params['slow'] as number)),
