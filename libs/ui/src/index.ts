@@ -11,3 +11,4 @@ export * from './lib/bar-chart.component';
 export * from './lib/fold-timeline.component';
 export * from './lib/bar-window';
 export * from './lib/ohlcv-chart.component';
+export * from './lib/price-markers';

@@ -53,6 +53,18 @@ export const routes: Routes = [
     loadComponent: () => import('./pages/data/data.page').then((m) => m.DataPage),
   },
   {
+    path: 'bots',
+    title: 'Bots · Gauntlet',
+    canActivate: [authGuard],
+    loadComponent: () => import('./pages/bots/bots.page').then((m) => m.BotsPage),
+  },
+  {
+    path: 'bots/:id',
+    title: 'Bot · Gauntlet',
+    canActivate: [authGuard],
+    loadComponent: () => import('./pages/bots/bot-detail.page').then((m) => m.BotDetailPage),
+  },
+  {
     path: '**',
     title: 'Not found · Gauntlet',
     loadComponent: () => import('./pages/not-found.page').then((m) => m.NotFoundPage),

@@ -3,6 +3,7 @@ import { type EChartsCoreOption } from 'echarts/core';
 import { NgxEchartsDirective } from 'ngx-echarts';
 import { type TimeWindow, windowFromPercent } from './bar-window';
 import { AXIS_STYLE, CHART_COLORS, TOOLTIP_STYLE } from './chart-theme';
+import { markerPoints, type PriceMarker } from './price-markers';
 
 /** OHLCV bars as columns, times in epoch ms, oldest first. */
 export interface OhlcvSeries {
@@ -36,7 +37,7 @@ interface DataZoomEvent extends ZoomWindow {
   selector: 'g-ohlcv-chart',
   imports: [NgxEchartsDirective],
   changeDetection: ChangeDetectionStrategy.OnPush,
-  host: { '[attr.data-candles]': 'bars().time.length' },
+  host: { '[attr.data-candles]': 'bars().time.length', '[attr.data-markers]': 'markers().length' },
   template: `<div
     echarts
     class="chart"
@@ -54,6 +55,8 @@ export class OhlcvChartComponent {
   /** The part of `range` on screen. */
   readonly view = input.required<TimeWindow>();
   readonly height = input(420);
+  /** Optional points drawn over the candles (buy ▲, sell ▼); none leaves the chart as it was. */
+  readonly markers = input<readonly PriceMarker[]>([]);
   /** The window the user zoomed or panned to. */
   readonly viewChange = output<TimeWindow>();
   /** Emitted once per new `bars` when ECharts has drawn them, with how many candles it drew. */
@@ -89,6 +92,35 @@ export class OhlcvChartComponent {
       candles[i] = [t, b.open[i] as number, b.close[i] as number, b.low[i] as number, b.high[i] as number];
       volume[i] = [t, b.volume[i] as number];
     }
+    const { buys, sells } = markerPoints(this.markers());
+    const marked =
+      buys.length + sells.length === 0
+        ? []
+        : [
+            {
+              name: 'Buy',
+              type: 'scatter',
+              xAxisIndex: 0,
+              yAxisIndex: 0,
+              symbol: 'triangle',
+              symbolSize: 12,
+              z: 5,
+              itemStyle: { color: CHART_COLORS.up, borderColor: '#ffffff', borderWidth: 1.5 },
+              data: buys,
+            },
+            {
+              name: 'Sell',
+              type: 'scatter',
+              xAxisIndex: 0,
+              yAxisIndex: 0,
+              symbol: 'triangle',
+              symbolRotate: 180,
+              symbolSize: 12,
+              z: 5,
+              itemStyle: { color: CHART_COLORS.down, borderColor: '#ffffff', borderWidth: 1.5 },
+              data: sells,
+            },
+          ];
     const axis = { type: 'time', min: range.from, max: range.to, ...AXIS_STYLE };
     const zoom = { xAxisIndex: [0, 1], startValue: view.from, endValue: view.to, filterMode: 'filter' };
     return {
@@ -153,6 +185,7 @@ export class OhlcvChartComponent {
           itemStyle: { color: CHART_COLORS.accent, opacity: 0.6 },
           data: volume,
         },
+        ...marked,
       ],
     };
   });

@@ -21,6 +21,9 @@ const SERVICES: { name: ServiceName; label: string }[] = [
         <nav>
           <a routerLink="/jobs" routerLinkActive="active">Jobs</a>
           <a routerLink="/backtests/new" routerLinkActive="active">New backtest</a>
+          @if (canTrade()) {
+            <a routerLink="/bots" routerLinkActive="active" data-testid="nav-bots">Bots</a>
+          }
         </nav>
       }
       <span class="spacer"></span>
@@ -132,6 +135,12 @@ export class HeaderComponent {
         : `${s.label}: ${status}${latency}${h?.error ? ` — ${h.error}` : ''}`;
       return { ...s, status, title };
     });
+  });
+
+  /** Bots are run by traders and admins only; the API refuses other roles. */
+  protected readonly canTrade = computed(() => {
+    const role = this.auth.user()?.role;
+    return role === 'trader' || role === 'admin';
   });
 
   protected readonly temporalUi = computed(() => this.status.health()?.temporalUiUrl ?? null);
