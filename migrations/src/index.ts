@@ -9,7 +9,9 @@ import { Schedules1795740000000 } from './1795740000000-schedules';
 import { NativeBars1795830000000 } from './1795830000000-native-bars';
 import { SweepCells1795833600000 } from './1795833600000-sweep-cells';
 import { Bots1795920000000 } from './1795920000000-bots';
+import { Webhooks1795925000000 } from './1795925000000-webhooks';
 import { BarsByteOrder1795930000000 } from './1795930000000-bars-byte-order';
+import { VenueAccounts1795940000000 } from './1795940000000-venue-accounts';
 
 /** Every migration, oldest first. New migrations are appended here. */
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
@@ -23,5 +25,7 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   NativeBars1795830000000,
   SweepCells1795833600000,
   Bots1795920000000,
+  Webhooks1795925000000,
   BarsByteOrder1795930000000,
+  VenueAccounts1795940000000,
 ];

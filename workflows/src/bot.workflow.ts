@@ -25,7 +25,8 @@ export const botStartSignal = defineSignal(BOT_SIGNALS.start);
 export const botPauseSignal = defineSignal(BOT_SIGNALS.pause);
 export const botResumeSignal = defineSignal(BOT_SIGNALS.resume);
 export const botStopSignal = defineSignal(BOT_SIGNALS.stop);
-export const botKillSignal = defineSignal(BOT_SIGNALS.kill);
+/** An optional reason (the kill switch names itself); a plain KILL command sends none. */
+export const botKillSignal = defineSignal<[reason?: string]>(BOT_SIGNALS.kill);
 export const botUpdateParamsSignal = defineSignal<[ParamValues]>(BOT_SIGNALS.updateParams);
 
 const trading = proxyActivities<BotActivities>({
@@ -86,7 +87,10 @@ export async function botWorkflow(input: BotWorkflowInput): Promise<BotWorkflowS
   setHandler(botPauseSignal, push({ kind: 'pause' }));
   setHandler(botResumeSignal, push({ kind: 'resume' }));
   setHandler(botStopSignal, push({ kind: 'stop' }));
-  setHandler(botKillSignal, push({ kind: 'kill' }));
+  setHandler(
+    botKillSignal,
+    (reason?: string) => void state.pending.push(reason ? { kind: 'kill', reason } : { kind: 'kill' }),
+  );
   setHandler(botUpdateParamsSignal, (params) => void state.pending.push({ kind: 'updateParams', params }));
 
   const setStatus = async (status: BotStatus, reason: string): Promise<void> => {
@@ -133,7 +137,7 @@ export async function botWorkflow(input: BotWorkflowInput): Promise<BotWorkflowS
         if (status === 'running' || status === 'paused') await command('stop', 'stopped by command');
         return;
       case 'kill':
-        if (status !== 'killed') await command('kill', 'killed by command');
+        if (status !== 'killed') await command('kill', signal.reason ?? 'killed by command');
         return;
       case 'updateParams':
         if (status !== 'killed') await trading.applyBotParams({ botId, params: signal.params });
@@ -157,6 +161,8 @@ export async function botWorkflow(input: BotWorkflowInput): Promise<BotWorkflowS
     state.stepsThisRun++;
     if (summary.breach?.action === 'kill') {
       await command('kill', `risk limit: ${summary.breach.message}`);
+    } else if (summary.halt && state.status === 'running') {
+      await setStatus('paused', summary.halt);
     } else if (summary.breach?.action === 'pause' && state.status === 'running') {
       await setStatus('paused', `risk limit: ${summary.breach.message}`);
     } else if (summary.exhausted) {

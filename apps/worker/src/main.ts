@@ -16,6 +16,7 @@ import { BotEventPublisher } from './activities/bot-events';
 import { startDataSync } from './data/data-sync';
 import { createEngineRunner } from './engine-runner';
 import { workflowSource } from './workflow-bundle';
+import { CredentialCipher, ENCRYPTION_KEY_VAR, NotificationWorker } from '@gauntlet/trading';
 
 const log = (msg: string): void => console.log(`[worker] ${new Date().toISOString()} ${msg}`);
 
@@ -64,6 +65,13 @@ async function main(): Promise<void> {
   };
 
   const dataSync = startDataSync(config, pool);
+  const notifications = new NotificationWorker({
+    redisUrl: config.redisUrl,
+    prefix: config.redisPrefix,
+    pool,
+    schema: config.databaseSchema,
+    cipher: CredentialCipher.fromEnv({ ...process.env, [ENCRYPTION_KEY_VAR]: config.encryptionKey }),
+  });
 
   const connection = await retry('Temporal', () =>
     NativeConnection.connect({ address: config.temporalAddress }),
@@ -93,6 +101,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', stop);
   await worker.run();
   await dataSync.close();
+  await notifications.close();
   await runner.close();
   await connection.close();
   redis.disconnect();

@@ -67,6 +67,8 @@ export interface BotDto {
   params: ParamValues;
   instrument: string;
   mode: BotMode;
+  /** The venue account a live bot trades through; null for paper. */
+  venueAccountId: string | null;
   capital: number;
   riskLimits: Record<string, { threshold: number; action: string }>;
   config: BotConfig;
@@ -156,7 +158,8 @@ export interface BotWorkflowState {
 }
 
 export type BotSignal =
-  { kind: 'start' | 'pause' | 'resume' | 'stop' | 'kill' } | { kind: 'updateParams'; params: ParamValues };
+  | { kind: 'start' | 'pause' | 'resume' | 'stop' | 'kill'; reason?: string }
+  | { kind: 'updateParams'; params: ParamValues };
 
 export interface BotWorkflowInput {
   botId: string;
@@ -188,6 +191,11 @@ export interface BotStepSummary {
   why: string | null;
   /** The most severe running or pre-trade risk action that asks the bot to stop trading. */
   breach: { action: 'pause' | 'kill'; message: string } | null;
+  /**
+   * Live: a reason to stop trading that is not a risk limit — something on the venue the bot
+   * cannot explain, or orders the venue keeps refusing. The workflow pauses the bot with it.
+   */
+  halt?: string | null;
 }
 
 export interface BotReconcileResult {
@@ -207,4 +215,32 @@ export interface BotActivities {
   }): Promise<BotStepSummary>;
   recordBotStatus(input: { botId: string; status: BotStatus; message: string }): Promise<void>;
   applyBotParams(input: { botId: string; params: ParamValues }): Promise<void>;
+}
+
+// --- Live bots: venue accounts and the kill switch -----------------------------------------
+
+export type VenueName = 'bybit';
+
+/** An exchange account as the API shows it: never the key or secret, only the key's last four. */
+export interface VenueAccountDto {
+  id: string;
+  ownerId: string;
+  venue: VenueName;
+  label: string;
+  testnet: boolean;
+  baseUrl: string | null;
+  /** `…` and the API key's last four characters. */
+  apiKey: string;
+  createdAt: string;
+}
+
+/** What `createLiveBot` needs beyond a paper bot's request (reached only through a graduation). */
+export interface LiveBotSource {
+  venueAccountId: string;
+}
+
+export interface KillSwitchResult {
+  /** `mine`: the caller's bots; `all`: every user's (admins only). */
+  scope: 'mine' | 'all';
+  killed: Array<{ botId: string; ownerId: string; name: string; previousStatus: BotStatus }>;
 }

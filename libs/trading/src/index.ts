@@ -9,3 +9,4 @@ export * from './risk/risk-guardian';
 export * from './decide/decide';
 export * from './decide/compare-trades';
 export { explainCrossover } from './decide/explain';
+export * from './notify';

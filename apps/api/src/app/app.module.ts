@@ -38,6 +38,10 @@ import { AdminController } from './admin/admin.controller';
 import { AdminService } from './admin/admin.service';
 import { BotsController } from './bots/bots.controller';
 import { BotsService } from './bots/bots.service';
+import { VenueAccountsController } from './venue-accounts/venue-accounts.controller';
+import { VenueAccountsService } from './venue-accounts/venue-accounts.service';
+import { WebhooksController } from './webhooks/webhooks.controller';
+import { WebhooksService } from './webhooks/webhooks.service';
 
 @Module({
   imports: [
@@ -70,6 +74,8 @@ import { BotsService } from './bots/bots.service';
     SchedulesController,
     AdminController,
     BotsController,
+    VenueAccountsController,
+    WebhooksController,
   ],
   providers: [
     AuthService,
@@ -85,6 +91,8 @@ import { BotsService } from './bots/bots.service';
     SchedulesService,
     AdminService,
     BotsService,
+    VenueAccountsService,
+    WebhooksService,
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_FILTER, useClass: ApiExceptionFilter },
   ],

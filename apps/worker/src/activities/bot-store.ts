@@ -52,7 +52,8 @@ export async function storeOrders(
   }
 }
 
-async function updateOrder(m: EntityManager, botId: string, o: VenueOrder): Promise<void> {
+/** Brings a stored order up to the venue's status and fill progress. */
+export async function updateOrder(m: EntityManager, botId: string, o: VenueOrder): Promise<void> {
   await m.query(
     `UPDATE bot_orders SET status = $3, filled_qty = $4, avg_fill_price = $5, venue_order_id = $6, updated_at = $7
       WHERE bot_id = $1 AND client_order_id = $2`,

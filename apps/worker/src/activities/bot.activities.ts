@@ -5,6 +5,7 @@ import {
   type BotStepSummary,
   type ParamValues,
 } from '@gauntlet/contracts';
+import { loadConfig } from '@gauntlet/config';
 import {
   type BarsRepository,
   BotEntity,
@@ -16,7 +17,9 @@ import { type EngineConfig } from '@gauntlet/engine';
 import {
   BrokerError,
   clientOrderId,
+  CredentialCipher,
   decideOnBar,
+  ENCRYPTION_KEY_VAR,
   markEquity,
   PaperBroker,
   PaperVenue,
@@ -29,13 +32,24 @@ import {
 import { ApplicationFailure } from '@temporalio/common';
 import { type DataSource, type EntityManager } from 'typeorm';
 import { type BotEventPublisher } from './bot-events';
-import { feedFor } from './bot-feed';
-import { reconcilePaper, storeFills, storeOrders } from './bot-store';
+import { type FeedWindow, feedFor } from './bot-feed';
+import {
+  liveBook,
+  openLiveAccount,
+  orderView,
+  reconcileLive,
+  syncLive,
+  upsertOrder,
+  venueFailure,
+} from './bot-live';
+import { ownSeq, reconcilePaper, storeFills, storeOrders } from './bot-store';
 
 export interface BotActivityDeps {
   dataSource: DataSource;
   bars: BarsRepository;
   events: BotEventPublisher;
+  /** Opens live bots' venue credentials; by default from the configured encryption key. */
+  cipher?: CredentialCipher;
 }
 
 interface PendingEvent {
@@ -45,6 +59,8 @@ interface PendingEvent {
 }
 
 const MINUTE = 60_000;
+/** A live bot pauses once the venue has refused its orders in this many steps in a row. */
+const MAX_REJECT_STREAK = 3;
 
 /** The engine configuration a bot trades with: its capital, fees and sizing, the instrument's lot. */
 export function botEngineConfig(bot: BotEntity, lotSize: number): EngineConfig {
@@ -175,6 +191,269 @@ function breachOf(breaches: RiskBreach[]): { action: 'pause' | 'kill'; message: 
   return { action: worst, message: b.message };
 }
 
+/** The owner's other running or paused bots' exposures (|position| × last price), for `maxTotalExposure`. */
+async function otherExposures(m: EntityManager, bot: BotEntity): Promise<number[]> {
+  const others: Array<{ exposure: number | null }> = await m.query(
+    `SELECT CASE WHEN b.mode = 'live' THEN (b.runtime->>'exposure')::float8
+                 ELSE abs((v.state->'ledger'->>'pos')::float8 * (v.state->>'lastPrice')::float8) END AS exposure
+       FROM bots b LEFT JOIN paper_venues v ON v.bot_id = b.id
+      WHERE b.owner_id = $1 AND b.id <> $2 AND b.status IN ('running', 'paused')`,
+    [bot.ownerId, bot.id],
+  );
+  return others.map((o) => Number(o.exposure ?? 0)).filter((x) => Number.isFinite(x));
+}
+
+interface LiveStepInput {
+  m: EntityManager;
+  bot: BotEntity;
+  runtime: BotRuntime;
+  window: FeedWindow;
+  step: number;
+  orderSeq: number;
+  decide: boolean;
+  cipher: CredentialCipher;
+  emit: (e: PendingEvent) => void;
+}
+
+/**
+ * One step of a live bot. The venue is the truth: fills are read back from it (`fills(since)`),
+ * stored open orders are refreshed, and the decision sees the venue's position and open orders.
+ * The feed's last close is the price the bot marks and sizes at. Orders go out with the same
+ * `clientOrderId(workflowId, seq)` as on paper, so a retried step finds its orders at the venue.
+ */
+async function liveStep(input: LiveStepInput): Promise<BotStepSummary> {
+  const { m, bot, runtime, window, step, orderSeq, decide, emit } = input;
+  const live = await openLiveAccount(m, bot, input.cipher);
+  const { broker, symbol, instrument } = live;
+  const series = window.bars;
+  const n = series.length;
+  const lastTime = n > 0 ? (series.time[n - 1] as number) : NaN;
+  const lastClose = n > 0 ? (series.close[n - 1] as number) : NaN;
+  const newBar = n > 0 && (runtime.lastBarTime === undefined || lastTime > runtime.lastBarTime);
+
+  const sync = await syncLive(m, bot, live, runtime.fillsSince);
+  runtime.fillsSince = sync.fillsSince;
+  if (sync.newFills.length > 0)
+    emit({
+      kind: 'fill',
+      message: sync.newFills.map((f) => `${f.side} ${f.qty} at ${f.price} (fee ${f.fee})`).join('; '),
+      data: { fills: sync.newFills.map((f) => f.fillId) },
+    });
+  let position = sync.position;
+  let openOrders = sync.openOrders;
+  const price = Number.isFinite(lastClose) ? lastClose : NaN;
+  let consumed = 0;
+  let decisionText: string | null = null;
+  let why: string | null = null;
+  let breach: BotStepSummary['breach'] = null;
+  let halt: string | null = null;
+
+  if (decide && sync.foreign.length > 0) {
+    halt = `reconciliation failed: mismatch with the venue: the venue has ${sync.foreign.join('; ')}`;
+    emit({ kind: 'reconcile', message: halt, data: { ok: false, repaired: 0 } });
+  }
+
+  if (newBar && !halt) {
+    runtime.lastBarTime = lastTime;
+    const guardian = new RiskGuardian(bot.riskLimits ?? {});
+    const book = await liveBook(m, bot, price, position.avgEntryPrice);
+    const marks = markEquity(runtime.marks, book.equity, lastTime);
+    runtime.marks = marks;
+    const running = guardian.checkRunning({
+      equity: book.equity,
+      dayStartEquity: marks.dayStartEquity,
+      peakEquity: marks.peakEquity,
+      exposure: Math.abs(position.qty) * price,
+      otherExposures: await otherExposures(m, bot),
+    });
+    breach = breachOf(running);
+    for (const b of running) emit({ kind: 'risk', message: b.message, data: { ...b } });
+
+    if (decide && !breach) {
+      const decision = decideOnBar({
+        strategyId: bot.strategy,
+        params: bot.params,
+        bars: series,
+        config: botEngineConfig(bot, instrument.lotSize),
+        instrument: bot.instrumentId,
+        position: { qty: position.qty, avgEntryPrice: position.avgEntryPrice },
+        cash: book.cash,
+        openOrders,
+        sizingHeadroom: bot.config.sizingHeadroom,
+      });
+      decisionText =
+        decision.from === decision.to ? `hold ${decision.from}` : `${decision.from} → ${decision.to}`;
+      why = decision.why;
+      for (const id of decision.cancel) {
+        const o = await broker.cancelOrder(symbol, id);
+        await upsertOrder(m, bot.id, o, ownSeq(bot.workflowId, id) ?? 0, 'cancelled by the strategy');
+      }
+      const recent = (runtime.recentOrderTimes ?? []).filter((t) => t > lastTime - MINUTE);
+      let refused: string | null = null;
+      let accepted = 0;
+      for (const intent of decision.orders) {
+        const checks = guardian.checkOrder(intent, {
+          now: lastTime,
+          lastPrice: price,
+          position,
+          openOrders,
+          recentOrderTimes: recent,
+          equity: book.equity,
+        });
+        for (const b of checks) emit({ kind: 'risk', message: b.message, data: { ...b } });
+        const worst = RiskGuardian.worst(checks);
+        if (worst === 'block') continue;
+        if (worst === 'pause' || worst === 'kill') {
+          breach = breachOf(checks);
+          break;
+        }
+        const seq = orderSeq + consumed++;
+        const id = clientOrderId(bot.workflowId, seq);
+        try {
+          const o = await broker.placeOrder({
+            clientOrderId: id,
+            symbol,
+            side: intent.side,
+            type: intent.type,
+            qty: intent.qty,
+            ...(intent.price !== undefined ? { price: intent.price } : {}),
+            reduceOnly: intent.reduceOnly,
+          });
+          await upsertOrder(m, bot.id, o, seq, `${intent.purpose}: ${decision.why}`);
+          recent.push(lastTime);
+          accepted++;
+        } catch (err) {
+          // A refusal is final for this order (its seq is used up); anything retryable goes
+          // back to Temporal, and the retried step resends the same ids.
+          if (!(err instanceof BrokerError) || err.code !== 'rejected') throw venueFailure(err);
+          refused = err.message;
+          emit({
+            kind: 'order-rejected',
+            message: `${intent.purpose} refused by the venue: ${refused}`,
+            data: { clientOrderId: id, seq, venueCode: err.venueCode ?? null, reason: err.message },
+          });
+        }
+      }
+      runtime.recentOrderTimes = recent;
+      if (refused !== null && accepted === 0) runtime.rejectStreak = (runtime.rejectStreak ?? 0) + 1;
+      else if (accepted > 0) runtime.rejectStreak = 0;
+      if ((runtime.rejectStreak ?? 0) >= MAX_REJECT_STREAK)
+        halt = `the venue refused this bot's orders in ${runtime.rejectStreak} steps in a row (last: ${refused})`;
+      if (decision.orders.length > 0 || decision.cancel.length > 0)
+        emit({ kind: 'decision', message: decision.why, data: { from: decision.from, to: decision.to } });
+      if (consumed > 0 || decision.cancel.length > 0) {
+        position = await broker.position(symbol);
+        openOrders = (await broker.openOrders(symbol)).filter(
+          (o) => ownSeq(bot.workflowId, o.clientOrderId) !== undefined,
+        );
+      }
+    }
+  }
+  const book = await liveBook(m, bot, price, position.avgEntryPrice);
+  runtime.exposure = Number.isFinite(price) ? Math.abs(position.qty) * price : 0;
+  return {
+    step,
+    ordersPlaced: consumed,
+    fills: sync.newFills.length,
+    replayed: false,
+    newBar,
+    exhausted: !newBar && window.exhausted,
+    needsReconcile: false,
+    position: { qty: position.qty, avgEntryPrice: position.avgEntryPrice },
+    openOrders: openOrders.map(orderView),
+    equity: Number.isFinite(book.equity) ? book.equity : null,
+    realisedPnl: book.realisedPnl,
+    unrealisedPnl: book.unrealisedPnl,
+    lastBarTime: runtime.lastBarTime !== undefined ? new Date(runtime.lastBarTime).toISOString() : null,
+    decision: decisionText,
+    why,
+    breach,
+    halt,
+  };
+}
+
+/**
+ * STOP or KILL of a live bot: its own open orders are cancelled one by one (other orders on the
+ * account are not its to touch); KILL then flattens the venue's position with a reduce-only
+ * market order numbered `orderSeq`, and the fills are read back.
+ */
+async function liveCommand(
+  m: EntityManager,
+  bot: BotEntity,
+  runtime: BotRuntime,
+  command: 'stop' | 'kill',
+  orderSeq: number,
+  reason: string,
+  cipher: CredentialCipher,
+  emit: (e: PendingEvent) => void,
+): Promise<BotStepSummary> {
+  const live = await openLiveAccount(m, bot, cipher);
+  const { broker, symbol } = live;
+  const cancelled: string[] = [];
+  for (const o of await broker.openOrders(symbol)) {
+    const seq = ownSeq(bot.workflowId, o.clientOrderId);
+    if (seq === undefined) continue;
+    await upsertOrder(
+      m,
+      bot.id,
+      await broker.cancelOrder(symbol, o.clientOrderId),
+      seq,
+      `cancelled: ${reason}`,
+    );
+    cancelled.push(o.clientOrderId);
+  }
+  let sync = await syncLive(m, bot, live, runtime.fillsSince);
+  const pos = sync.position.qty;
+  let placed = 0;
+  if (command === 'kill' && pos !== 0) {
+    const id = clientOrderId(bot.workflowId, orderSeq);
+    const o = await broker.placeOrder({
+      clientOrderId: id,
+      symbol,
+      side: pos > 0 ? 'sell' : 'buy',
+      type: 'market',
+      qty: Math.abs(pos),
+      reduceOnly: true,
+    });
+    await upsertOrder(m, bot.id, o, orderSeq, `flatten: ${reason}`);
+    placed = 1;
+    const fills = sync.newFills;
+    sync = await syncLive(m, bot, live, runtime.fillsSince);
+    sync.newFills.unshift(...fills);
+  }
+  runtime.fillsSince = sync.fillsSince;
+  const flat = sync.newFills.filter((f) => f.clientOrderId === clientOrderId(bot.workflowId, orderSeq));
+  const price = flat.at(-1)?.price ?? NaN;
+  const book = await liveBook(m, bot, price, sync.position.avgEntryPrice);
+  runtime.exposure = 0;
+  const status = command === 'kill' ? 'killed' : 'stopped';
+  emit({
+    kind: 'status',
+    message: `${status}: ${reason}; cancelled ${cancelled.length} open order(s)${
+      placed > 0 ? `; flattened ${Math.abs(pos)} at ${flat[0]?.price ?? 'n/a'}` : ''
+    }`,
+    data: { status, cancelled },
+  });
+  return {
+    step: runtime.lastStep ?? 0,
+    ordersPlaced: placed,
+    fills: sync.newFills.length,
+    replayed: false,
+    newBar: false,
+    exhausted: false,
+    needsReconcile: false,
+    position: { qty: sync.position.qty, avgEntryPrice: sync.position.avgEntryPrice },
+    openOrders: sync.openOrders.map(orderView),
+    equity: Number.isFinite(book.equity) ? book.equity : null,
+    realisedPnl: book.realisedPnl,
+    unrealisedPnl: book.unrealisedPnl,
+    lastBarTime: runtime.lastBarTime !== undefined ? new Date(runtime.lastBarTime).toISOString() : null,
+    decision: null,
+    why: null,
+    breach: null,
+  };
+}
+
 /**
  * A bot's activities. Each one does its whole job in one transaction with the bot row locked:
  * the orders, fills, events and the paper venue's state are stored together or not at all, and
@@ -182,6 +461,12 @@ function breachOf(breaches: RiskBreach[]): { action: 'pause' | 'kill'; message: 
  */
 export function createBotActivities(deps: BotActivityDeps): BotActivities {
   const { dataSource, bars, events } = deps;
+  let cipher = deps.cipher;
+  const openCipher = (): CredentialCipher =>
+    (cipher ??= CredentialCipher.fromEnv({
+      ...process.env,
+      [ENCRYPTION_KEY_VAR]: loadConfig().encryptionKey,
+    }));
   // Bots this worker process has reconciled. A bot that reaches a fresh process (a restart, or
   // another worker taking over) is reconciled before its first step there.
   const reconciled = new Set<string>();
@@ -205,8 +490,18 @@ export function createBotActivities(deps: BotActivityDeps): BotActivities {
   return {
     async reconcileBot({ botId }) {
       const result = await run(botId, async (m, bot, emit) => {
-        const row = await m.getRepository(PaperVenueEntity).findOneBy({ botId });
-        const outcome = await reconcilePaper(m, bot, row ? (row.state as unknown as PaperVenueState) : null);
+        let outcome: { ok: boolean; message: string; repaired: number };
+        if (bot.mode === 'live') {
+          const live = await openLiveAccount(m, bot, openCipher());
+          try {
+            outcome = await reconcileLive(m, bot, live);
+          } catch (err) {
+            throw venueFailure(err);
+          }
+        } else {
+          const row = await m.getRepository(PaperVenueEntity).findOneBy({ botId });
+          outcome = await reconcilePaper(m, bot, row ? (row.state as unknown as PaperVenueState) : null);
+        }
         emit({
           kind: 'reconcile',
           message: outcome.message,
@@ -244,11 +539,37 @@ export function createBotActivities(deps: BotActivityDeps): BotActivities {
         if (runtime.lastStep === step && runtime.lastSummary) {
           return { ...(runtime.lastSummary as unknown as BotStepSummary), replayed: true };
         }
+        const feed = feedFor(bot.config.feed, bot.instrumentId, bars, dataSource);
+        if (bot.mode === 'live') {
+          const window = await feed.window(step);
+          let summary: BotStepSummary;
+          try {
+            summary = await liveStep({
+              m,
+              bot,
+              runtime,
+              window,
+              step,
+              orderSeq,
+              decide,
+              cipher: openCipher(),
+              emit,
+            });
+          } catch (err) {
+            throw venueFailure(err);
+          }
+          runtime.lastStep = step;
+          runtime.lastSummary = summary as unknown as Record<string, unknown>;
+          await m.query(`UPDATE bots SET runtime = $2, updated_at = now() WHERE id = $1`, [
+            bot.id,
+            JSON.stringify(runtime),
+          ]);
+          return summary;
+        }
         const { broker, venue, latest } = await openBroker(m, bot);
         const instrument = (await m
           .getRepository(InstrumentEntity)
           .findOneBy({ id: bot.instrumentId })) as InstrumentEntity;
-        const feed = feedFor(bot.config.feed, bot.instrumentId, bars, dataSource);
         const window = await feed.window(step);
         const series = window.bars;
         const n = series.length;
@@ -285,18 +606,12 @@ export function createBotActivities(deps: BotActivityDeps): BotActivities {
           const equity = venue.equity();
           const marks = markEquity(runtime.marks, equity, lastTime);
           runtime.marks = marks;
-          const others: Array<{ exposure: number | null }> = await m.query(
-            `SELECT abs((v.state->'ledger'->>'pos')::float8 * (v.state->>'lastPrice')::float8) AS exposure
-               FROM paper_venues v JOIN bots b ON b.id = v.bot_id
-              WHERE b.owner_id = $1 AND b.id <> $2 AND b.status IN ('running', 'paused')`,
-            [bot.ownerId, bot.id],
-          );
           const running = guardian.checkRunning({
             equity,
             dayStartEquity: marks.dayStartEquity,
             peakEquity: marks.peakEquity,
             exposure: Math.abs(venue.position().qty) * venue.price,
-            otherExposures: others.map((o) => Number(o.exposure ?? 0)).filter((x) => Number.isFinite(x)),
+            otherExposures: await otherExposures(m, bot),
           });
           breach = breachOf(running);
           for (const b of running) emit({ kind: 'risk', message: b.message, data: { ...b } });
@@ -398,6 +713,21 @@ export function createBotActivities(deps: BotActivityDeps): BotActivities {
         const runtime: BotRuntime & { lastCommand?: { key: string; summary: BotStepSummary } } =
           bot.runtime ?? {};
         if (runtime.lastCommand?.key === key) return { ...runtime.lastCommand.summary, replayed: true };
+        if (bot.mode === 'live') {
+          let summary: BotStepSummary;
+          try {
+            summary = await liveCommand(m, bot, runtime, command, orderSeq, reason, openCipher(), emit);
+          } catch (err) {
+            throw venueFailure(err);
+          }
+          runtime.lastCommand = { key, summary };
+          const status = command === 'kill' ? 'killed' : 'stopped';
+          await m.query(
+            `UPDATE bots SET status = $2, reason = $3, runtime = $4, updated_at = now() WHERE id = $1`,
+            [bot.id, status, reason, JSON.stringify(runtime)],
+          );
+          return summary;
+        }
         const { broker, venue, latest } = await openBroker(m, bot);
         const touched = new Set(venue.openOrders().map((o) => o.clientOrderId));
         const cancelled = await broker.cancelAll(bot.instrumentId);

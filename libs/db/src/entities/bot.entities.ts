@@ -14,6 +14,14 @@ export interface BotRuntime {
   lastSummary?: Record<string, unknown>;
   marks?: { day: string; dayStartEquity: number; peakEquity: number; lastEquity: number };
   recentOrderTimes?: number[];
+  /** Live: the time of the last bar the bot has seen (epoch ms). */
+  lastBarTime?: number;
+  /** Live: fills are read from the venue from this time on (epoch ms). */
+  fillsSince?: number;
+  /** Live: steps in a row whose orders the venue refused, and the last reason. */
+  rejectStreak?: number;
+  /** |position| × last price after the last step, for the owner's total-exposure limit. */
+  exposure?: number;
 }
 
 @Entity({ name: 'bots' })
@@ -38,6 +46,10 @@ export class BotEntity {
 
   @Column({ type: 'text' })
   mode!: BotMode;
+
+  /** The exchange account a live bot trades through; null for paper. */
+  @Column({ name: 'venue_account_id', type: 'uuid', nullable: true })
+  venueAccountId!: string | null;
 
   @Column({ type: 'double precision' })
   capital!: number;

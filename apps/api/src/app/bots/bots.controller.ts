@@ -30,6 +30,8 @@ import {
   BotParamsRequestDto,
   BotResponseDto,
   CreateBotRequestDto,
+  KillSwitchRequestDto,
+  KillSwitchResponseDto,
 } from './bots.dto';
 import { BotsService } from './bots.service';
 
@@ -44,6 +46,21 @@ export class BotsController {
   @ApiCreatedResponse({ type: BotResponseDto, description: 'The bot, created and waiting for START' })
   create(@CurrentUser() user: AuthUser, @Body() body: CreateBotRequestDto): Promise<BotDto> {
     return this.bots.create(user, body);
+  }
+
+  @Post('kill-switch')
+  @HttpCode(202)
+  @MinRole('trader')
+  @ApiAcceptedResponse({
+    type: KillSwitchResponseDto,
+    description:
+      "KILL sent to every running or paused bot of the caller (admins: `scope: all`, every user's)",
+  })
+  killSwitch(
+    @CurrentUser() user: AuthUser,
+    @Body() body: KillSwitchRequestDto,
+  ): Promise<KillSwitchResponseDto> {
+    return this.bots.killSwitch(user, body.scope ?? 'mine');
   }
 
   @Get()

@@ -10,6 +10,7 @@ import {
   type BotSizing,
   type BotState,
   type BotStatus,
+  type KillSwitchResult,
   type ParamValues,
   type Timeframe,
   TIMEFRAMES,
@@ -204,6 +205,8 @@ export class BotResponseDto implements BotDto {
   @ApiProperty({ type: 'object', additionalProperties: true }) params!: ParamValues;
   @ApiProperty() instrument!: string;
   @ApiProperty({ enum: ['paper', 'live'] }) mode!: BotMode;
+  @ApiProperty({ type: String, nullable: true, description: 'The venue account of a live bot' })
+  venueAccountId!: string | null;
   @ApiProperty() capital!: number;
   @ApiProperty({ type: 'object', additionalProperties: true })
   riskLimits!: Record<string, { threshold: number; action: string }>;
@@ -263,4 +266,27 @@ export class BotCommandResponseDto {
     description: 'Status when the command was sent',
   })
   previousStatus!: BotStatus;
+}
+
+export class KillSwitchRequestDto {
+  @ApiPropertyOptional({
+    enum: ['mine', 'all'],
+    default: 'mine',
+    description: "`all` (admins only) kills every user's running and paused bots",
+  })
+  @IsOptional()
+  @IsIn(['mine', 'all'], { message: 'must be mine or all' })
+  scope?: 'mine' | 'all';
+}
+
+export class KilledBotResponseDto {
+  @ApiProperty() botId!: string;
+  @ApiProperty() ownerId!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ enum: ['created', 'running', 'paused', 'stopped', 'killed'] }) previousStatus!: BotStatus;
+}
+
+export class KillSwitchResponseDto implements KillSwitchResult {
+  @ApiProperty({ enum: ['mine', 'all'] }) scope!: 'mine' | 'all';
+  @ApiProperty({ type: [KilledBotResponseDto] }) killed!: KilledBotResponseDto[];
 }

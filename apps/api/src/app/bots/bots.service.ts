@@ -16,9 +16,18 @@ import {
   type BotStatus,
   type BotWorkflowInput,
   type FieldError,
+  type KillSwitchResult,
+  type LiveBotSource,
   type ParamValues,
 } from '@gauntlet/contracts';
-import { BotEntity, BotEventEntity, BotFillEntity, BotOrderEntity, InstrumentEntity } from '@gauntlet/db';
+import {
+  BotEntity,
+  BotEventEntity,
+  BotFillEntity,
+  BotOrderEntity,
+  InstrumentEntity,
+  VenueAccountEntity,
+} from '@gauntlet/db';
 import { validateParams } from '@gauntlet/strategies';
 import { validateRiskLimits } from '@gauntlet/trading';
 import { randomUUID } from 'node:crypto';
@@ -34,6 +43,7 @@ import { type BotSizingDto, type CreateBotRequestDto } from './bots.dto';
 const DEFAULT_CONTINUE_AS_NEW = 500;
 /** A `state` query that takes longer than this is left out of the answer rather than stall it. */
 const STATE_QUERY_TIMEOUT_MS = 2_000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function checkSizing(s: BotSizingDto | undefined, errors: FieldError[]): BotSizing {
   if (!s) return { kind: 'all-in' };
@@ -76,6 +86,7 @@ export class BotsService {
       params: bot.params,
       instrument: bot.instrumentId,
       mode: bot.mode,
+      venueAccountId: bot.venueAccountId,
       capital: bot.capital,
       riskLimits: bot.riskLimits,
       config: bot.config,
@@ -96,16 +107,43 @@ export class BotsService {
 
   /** A bot the user may see: their own, or any for an admin. Others' bots are reported as absent. */
   async findVisible(user: AuthUser, id: string): Promise<BotEntity> {
-    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
+    const uuid = UUID.test(id);
     const bot = uuid ? await this.db.ds.getRepository(BotEntity).findOneBy({ id }) : null;
     if (!bot || (bot.ownerId !== user.id && user.role !== 'admin')) throw notFound('Bot', id);
     return bot;
   }
 
   async create(user: AuthUser, req: CreateBotRequestDto): Promise<BotDto> {
-    const errors: FieldError[] = [...validateParams(req.strategy, req.params)];
+    const errors: FieldError[] = [];
     if (req.mode === 'live')
       errors.push({ field: 'mode', reason: 'live trading is reached through a graduation' });
+    return this.insertAndStart(user.id, req, errors, null);
+  }
+
+  /**
+   * A live bot trading through one of the owner's venue accounts. Not reachable over HTTP: live
+   * trading is reached through a graduation, whose workflow calls this; the request is validated
+   * exactly as a paper bot's.
+   */
+  async createLiveBot(
+    owner: Pick<AuthUser, 'id'>,
+    req: Omit<CreateBotRequestDto, 'mode'>,
+    source: LiveBotSource,
+  ): Promise<BotDto> {
+    const account = UUID.test(source.venueAccountId)
+      ? await this.db.ds.getRepository(VenueAccountEntity).findOneBy({ id: source.venueAccountId })
+      : null;
+    if (!account || account.ownerId !== owner.id) throw notFound('Venue account', source.venueAccountId);
+    return this.insertAndStart(owner.id, { ...req, mode: 'live' }, [], account.id);
+  }
+
+  private async insertAndStart(
+    ownerId: string,
+    req: CreateBotRequestDto,
+    errors: FieldError[],
+    venueAccountId: string | null,
+  ): Promise<BotDto> {
+    errors.push(...validateParams(req.strategy, req.params));
     const risk = validateRiskLimits(req.riskLimits ?? {}, 'riskLimits');
     errors.push(...risk.errors);
     const sizing = checkSizing(req.sizing, errors);
@@ -142,12 +180,13 @@ export class BotsService {
     const repo = this.db.ds.getRepository(BotEntity);
     await repo.insert({
       id,
-      ownerId: user.id,
+      ownerId,
       name: req.name,
       strategy: req.strategy,
       params: req.params,
       instrumentId: req.instrument,
-      mode: 'paper',
+      mode: venueAccountId ? 'live' : 'paper',
+      venueAccountId,
       capital: req.capital,
       riskLimits: (risk.limits ?? {}) as BotEntity['riskLimits'],
       config,
@@ -167,7 +206,7 @@ export class BotsService {
         workflowId: `bot-${id}`,
         taskQueue: taskQueue(this.config, 'research'),
         args: [input],
-        memo: { ownerId: user.id, title: req.name },
+        memo: { ownerId, title: req.name },
       });
     } catch (err) {
       // No bot without a workflow: the row goes again and the client may retry.
@@ -180,6 +219,39 @@ export class BotsService {
       );
     }
     return this.toDto(await repo.findOneByOrFail({ id }));
+  }
+
+  /**
+   * Kills every running or paused bot of the caller (`mine`) or, for an admin, of every user
+   * (`all`): each gets a KILL with the kill switch as its reason (its workflow cancels the open
+   * orders, flattens and records the event) and an audit row of its own.
+   */
+  async killSwitch(user: AuthUser, scope: 'mine' | 'all'): Promise<KillSwitchResult> {
+    if (scope === 'all' && user.role !== 'admin')
+      throw new DomainError(ErrorCode.Forbidden, "only an admin may kill every user's bots");
+    const qb = this.db.ds
+      .getRepository(BotEntity)
+      .createQueryBuilder('b')
+      .where(`b.status IN ('running', 'paused')`);
+    if (scope === 'mine') qb.andWhere('b.owner_id = :owner', { owner: user.id });
+    const bots = await qb.orderBy('b.created_at').addOrderBy('b.id').getMany();
+    const reason = `killed by the kill switch (${scope === 'all' ? 'every bot' : 'own bots'}, ${user.email})`;
+    const killed: KillSwitchResult['killed'] = [];
+    for (const bot of bots) {
+      try {
+        await this.signal(bot, BOT_SIGNALS.kill, reason);
+      } catch (err) {
+        // A bot whose workflow has already ended has nothing left to kill.
+        if (err instanceof DomainError && err.code === ErrorCode.Conflict) continue;
+        throw err;
+      }
+      killed.push({ botId: bot.id, ownerId: bot.ownerId, name: bot.name, previousStatus: bot.status });
+      await this.db.pool.query(
+        `INSERT INTO audit_log (user_id, method, path, status, ip, duration_ms) VALUES ($1, 'POST', $2, 202, NULL, 0)`,
+        [user.id, `/api/bots/${bot.id}/kill-switch`],
+      );
+    }
+    return { scope, killed };
   }
 
   async list(user: AuthUser): Promise<BotDto[]> {
