@@ -12,6 +12,8 @@ import { Bots1795920000000 } from './1795920000000-bots';
 import { Webhooks1795925000000 } from './1795925000000-webhooks';
 import { BarsByteOrder1795930000000 } from './1795930000000-bars-byte-order';
 import { VenueAccounts1795940000000 } from './1795940000000-venue-accounts';
+import { Graduations1795942000000 } from './1795942000000-graduations';
+import { NotificationOutbox1795945000000 } from './1795945000000-notification-outbox';
 
 /** Every migration, oldest first. New migrations are appended here. */
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
@@ -28,4 +30,6 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   Webhooks1795925000000,
   BarsByteOrder1795930000000,
   VenueAccounts1795940000000,
+  Graduations1795942000000,
+  NotificationOutbox1795945000000,
 ];

@@ -1,4 +1,7 @@
 import { type InstrumentCoverageDto, type QueueSummaryDto, type SyncJobDto } from '@gauntlet/contracts';
+import { createServer } from 'node:http';
+import { type AddressInfo } from 'node:net';
+import { NotificationQueue, notificationIds } from '@gauntlet/trading';
 import { Redis } from 'ioredis';
 import { Pool } from 'pg';
 import { ApiClient, AppStack, USERS } from '../support/app-stack';
@@ -56,6 +59,20 @@ describe('data sync through the API and worker', () => {
     if (keys.length > 0) await r.del(...keys);
     r.disconnect();
   });
+
+  async function waitFor<T>(
+    what: string,
+    probe: () => Promise<T | undefined>,
+    timeoutMs = 30_000,
+  ): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const v = await probe();
+      if (v !== undefined) return v;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${stack.logs.join('')}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
 
   async function until(id: string, state: SyncJobDto['state'], timeoutMs = 60_000): Promise<SyncJobDto> {
     const deadline = Date.now() + timeoutMs;
@@ -173,7 +190,11 @@ describe('data sync through the API and worker', () => {
 
     const dash = await admin.json<QueueSummaryDto[]>('GET', '/api/admin/queues');
     expect(dash.status).toBe(200);
-    expect(dash.body.map((q) => q.name).sort()).toEqual(['data-sync-binance', 'data-sync-bybit']);
+    expect(dash.body.map((q) => q.name).sort()).toEqual([
+      'data-sync-binance',
+      'data-sync-bybit',
+      'notifications',
+    ]);
     const bybit = dash.body.find((q) => q.name === 'data-sync-bybit')!;
     expect(bybit.counts).toMatchObject({ completed: 1, failed: 1, waiting: 0, active: 0, delayed: 0 });
     expect(bybit.failed).toEqual([
@@ -216,4 +237,92 @@ describe('data sync through the API and worker', () => {
       (await admin.json('POST', `/api/admin/queues/no-such-queue/jobs/${submitted.body.id}/retry`)).status,
     ).toBe(404);
   }, 120_000);
+  it('shows the notifications queue with its failed deliveries and retries one', async () => {
+    // A receiver that fails the first request and accepts the rest.
+    const received: string[] = [];
+    const receiver = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        received.push(String(req.headers['x-gauntlet-delivery']));
+        res.writeHead(received.length === 1 ? 500 : 200).end();
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    // One attempt only, so the delivery fails at once instead of after the production backoff.
+    const queue = new NotificationQueue({
+      redisUrl,
+      prefix: stack.schema,
+      pool,
+      schema: stack.schema,
+      attempts: 1,
+    });
+    try {
+      const hook = await admin.json<{ id: string }>('POST', '/api/webhooks', { url, events: ['fill'] });
+      expect(hook.status).toBe(201);
+      const { rows } = await pool.query<{ id: string }>(`SELECT id FROM users WHERE email = $1`, [
+        USERS.admin.email,
+      ]);
+      const eventId = notificationIds.fill('bot-x', 'fill-1');
+      const [enqueued] = await queue.enqueue({
+        id: eventId,
+        kind: 'fill',
+        ownerId: rows[0]!.id,
+        occurredAt: '2024-04-01T00:00:00.000Z',
+        data: { qty: 1 },
+      });
+      expect(enqueued).toMatchObject({ webhookId: hook.body.id, queued: true });
+      const jobId = enqueued!.jobId;
+
+      const failedDash = await waitFor('the failed delivery in the dashboard', async () => {
+        const d = await admin.json<QueueSummaryDto[]>('GET', '/api/admin/queues');
+        const q = d.body.find((x) => x.name === 'notifications');
+        return q && q.counts.failed === 1 ? q : undefined;
+      });
+      expect(failedDash.counts).toMatchObject({ failed: 1, completed: 0, waiting: 0, active: 0 });
+      expect(failedDash.failed).toEqual([
+        expect.objectContaining({
+          id: jobId,
+          name: 'fill',
+          attemptsMade: 1,
+          failedReason: 'the receiver answered HTTP 500',
+        }),
+      ]);
+
+      const retried = await admin.json<{ id: string; eventId: string; deliveryStatus: string }>(
+        'POST',
+        `/api/admin/queues/notifications/jobs/${jobId}/retry`,
+      );
+      expect(retried.status).toBe(200);
+      expect(retried.body).toMatchObject({ id: jobId, eventId, deliveryStatus: 'retrying' });
+      const delivered = await waitFor('the retried delivery', async () => {
+        const r = await pool.query<{ status: string; attempts: number }>(
+          `SELECT status, attempts FROM webhook_deliveries WHERE webhook_id = $1 AND event_id = $2`,
+          [hook.body.id, eventId],
+        );
+        return r.rows[0]?.status === 'delivered' ? r.rows[0] : undefined;
+      });
+      expect(delivered).toEqual({ status: 'delivered', attempts: 1 });
+      expect(received).toEqual([eventId, eventId]);
+      const after = await admin.json<QueueSummaryDto[]>('GET', '/api/admin/queues');
+      expect(after.body.find((q) => q.name === 'notifications')!.counts).toMatchObject({
+        completed: 1,
+        failed: 0,
+      });
+
+      // Delivered now, so not failed; unknown jobs are 404; viewers are refused.
+      expect((await admin.json('POST', `/api/admin/queues/notifications/jobs/${jobId}/retry`)).status).toBe(
+        409,
+      );
+      expect((await admin.json('POST', '/api/admin/queues/notifications/jobs/wh-nope/retry')).status).toBe(
+        404,
+      );
+      expect((await viewer.json('POST', `/api/admin/queues/notifications/jobs/${jobId}/retry`)).status).toBe(
+        403,
+      );
+    } finally {
+      await queue.close();
+      await new Promise<void>((r) => receiver.close(() => r()));
+    }
+  }, 60_000);
 });

@@ -145,12 +145,18 @@ export async function botWorkflow(input: BotWorkflowInput): Promise<BotWorkflowS
     }
   };
 
+  // Workflow timers fire on a one-second granularity, so a step interval under a second (fast
+  // replays, tests) is waited inside the step activity instead; commands that arrive meanwhile
+  // are acted on as soon as that step returns.
+  const subSecond = input.stepMs < 1_000;
+
   const step = async (): Promise<void> => {
     const summary = await trading.botStep({
       botId,
       step: state.steps,
       orderSeq: state.nextOrderSeq,
       decide: state.status === 'running',
+      ...(subSecond ? { delayMs: input.stepMs } : {}),
     });
     if (summary.needsReconcile) {
       await reconcile();
@@ -177,7 +183,9 @@ export async function botWorkflow(input: BotWorkflowInput): Promise<BotWorkflowS
   for (;;) {
     const active = state.status === 'running' || state.status === 'paused';
     const signalled = active
-      ? await condition(() => state.pending.length > 0, input.stepMs)
+      ? subSecond
+        ? state.pending.length > 0
+        : await condition(() => state.pending.length > 0, input.stepMs)
       : await condition(() => state.pending.length > 0).then(() => true);
     try {
       while (state.pending.length > 0) {

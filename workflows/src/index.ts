@@ -5,3 +5,4 @@ export { sweepProgressQuery, sweepWorkflow } from './sweep.workflow';
 export { walkForwardProgressQuery, walkForwardWorkflow } from './walk-forward.workflow';
 export { scheduledWalkForwardWorkflow } from './scheduled-walk-forward.workflow';
 export { botStateQuery, botWorkflow } from './bot.workflow';
+export { graduationDecisionSignal, graduationStateQuery, graduationWorkflow } from './graduation.workflow';

@@ -13,6 +13,8 @@ import { createWalkForwardActivities } from './activities/walk-forward.activitie
 import { createScheduleActivities } from './activities/schedule.activities';
 import { createBotActivities } from './activities/bot.activities';
 import { BotEventPublisher } from './activities/bot-events';
+import { createGraduationActivities } from './activities/graduation.activities';
+import { defaultBotNotifier, lazyBotNotifier } from './activities/bot-notify';
 import { startDataSync } from './data/data-sync';
 import { createEngineRunner } from './engine-runner';
 import { workflowSource } from './workflow-bundle';
@@ -73,6 +75,9 @@ async function main(): Promise<void> {
     cipher: CredentialCipher.fromEnv({ ...process.env, [ENCRYPTION_KEY_VAR]: config.encryptionKey }),
   });
 
+  // Bots and graduations hand their outbox to the notification queue through one connection.
+  const botNotifier = lazyBotNotifier(() => defaultBotNotifier(dataSource));
+
   const connection = await retry('Temporal', () =>
     NativeConnection.connect({ address: config.temporalAddress }),
   );
@@ -87,7 +92,12 @@ async function main(): Promise<void> {
       ...createMonteCarloActivities(activityDeps),
       ...createWalkForwardActivities(activityDeps),
       ...createScheduleActivities(activityDeps),
-      ...createBotActivities({ ...activityDeps, events: new BotEventPublisher(redis, config.redisPrefix) }),
+      ...createBotActivities({
+        ...activityDeps,
+        events: new BotEventPublisher(redis, config.redisPrefix),
+        notifications: botNotifier,
+      }),
+      ...createGraduationActivities({ ...activityDeps, notifications: botNotifier }),
     },
     maxConcurrentActivityTaskExecutions: 8,
     // An activity learns that it was cancelled from the reply to a heartbeat it sends; without a
@@ -102,6 +112,7 @@ async function main(): Promise<void> {
   await worker.run();
   await dataSync.close();
   await notifications.close();
+  await botNotifier.close();
   await runner.close();
   await connection.close();
   redis.disconnect();

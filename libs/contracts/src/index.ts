@@ -10,3 +10,4 @@ export * from './workflows';
 export * from './research';
 export * from './schedules';
 export * from './trading';
+export * from './graduation';

@@ -205,7 +205,14 @@ export interface BotReconcileResult {
 
 export interface BotActivities {
   reconcileBot(input: { botId: string }): Promise<BotReconcileResult>;
-  botStep(input: { botId: string; step: number; orderSeq: number; decide: boolean }): Promise<BotStepSummary>;
+  /** `delayMs`: wait this long before stepping (sub-second step intervals, see the bot workflow). */
+  botStep(input: {
+    botId: string;
+    step: number;
+    orderSeq: number;
+    decide: boolean;
+    delayMs?: number;
+  }): Promise<BotStepSummary>;
   /** STOP cancels open orders; KILL cancels them and flattens with order `orderSeq`. */
   botCommand(input: {
     botId: string;

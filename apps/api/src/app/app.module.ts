@@ -38,6 +38,8 @@ import { AdminController } from './admin/admin.controller';
 import { AdminService } from './admin/admin.service';
 import { BotsController } from './bots/bots.controller';
 import { BotsService } from './bots/bots.service';
+import { GraduationsController } from './graduations/graduations.controller';
+import { GraduationsService } from './graduations/graduations.service';
 import { VenueAccountsController } from './venue-accounts/venue-accounts.controller';
 import { VenueAccountsService } from './venue-accounts/venue-accounts.service';
 import { WebhooksController } from './webhooks/webhooks.controller';
@@ -74,6 +76,7 @@ import { WebhooksService } from './webhooks/webhooks.service';
     SchedulesController,
     AdminController,
     BotsController,
+    GraduationsController,
     VenueAccountsController,
     WebhooksController,
   ],
@@ -91,6 +94,7 @@ import { WebhooksService } from './webhooks/webhooks.service';
     SchedulesService,
     AdminService,
     BotsService,
+    GraduationsService,
     VenueAccountsService,
     WebhooksService,
     { provide: APP_GUARD, useClass: AuthGuard },

@@ -7,6 +7,7 @@ import {
   type VenueOrder,
 } from '@gauntlet/trading';
 import { type EntityManager } from 'typeorm';
+import { outboxFill } from './bot-notify';
 
 /**
  * Writes the venue's view of the named orders: new orders are inserted with their sequence
@@ -61,17 +62,22 @@ export async function updateOrder(m: EntityManager, botId: string, o: VenueOrder
   );
 }
 
+/**
+ * Stores fills not stored yet, each with its notification in the outbox (in the caller's
+ * transaction), whichever path found it: a step, a KILL, or a reconciliation's repair.
+ */
 export async function storeFills(
   m: EntityManager,
   botId: string,
   fills: readonly VenueFill[],
 ): Promise<void> {
   for (const f of fills) {
-    await m.query(
+    const inserted: Array<{ fill_id: string }> = await m.query(
       `INSERT INTO bot_fills (bot_id, fill_id, client_order_id, side, qty, price, fee, time)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (bot_id, fill_id) DO NOTHING`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (bot_id, fill_id) DO NOTHING RETURNING fill_id`,
       [botId, f.fillId, f.clientOrderId, f.side, f.qty, f.price, f.fee, new Date(f.time)],
     );
+    if (inserted.length > 0) await outboxFill(m, botId, f);
   }
 }
 

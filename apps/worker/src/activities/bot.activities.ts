@@ -29,6 +29,7 @@ import {
   type VenueFill,
   type VenueOrder,
 } from '@gauntlet/trading';
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { type DataSource, type EntityManager } from 'typeorm';
 import { type BotEventPublisher } from './bot-events';
@@ -42,6 +43,14 @@ import {
   upsertOrder,
   venueFailure,
 } from './bot-live';
+import {
+  type BotNotifier,
+  defaultBotNotifier,
+  lazyBotNotifier,
+  flushBotNotifications,
+  isBotError,
+  outboxBotEvent,
+} from './bot-notify';
 import { ownSeq, reconcilePaper, storeFills, storeOrders } from './bot-store';
 
 export interface BotActivityDeps {
@@ -50,12 +59,19 @@ export interface BotActivityDeps {
   events: BotEventPublisher;
   /** Opens live bots' venue credentials; by default from the configured encryption key. */
   cipher?: CredentialCipher;
+  /**
+   * Opens the notification queue for one flush of the outbox; by default a `NotificationQueue`
+   * on the configured Redis.
+   */
+  notifications?: BotNotifier;
 }
 
 interface PendingEvent {
   kind: string;
   message: string;
   data?: Record<string, unknown>;
+  /** A status change the owner hears about as a `bot-error` notification. */
+  notifyError?: boolean;
 }
 
 const MINUTE = 60_000;
@@ -88,8 +104,13 @@ function view(o: VenueOrder): BotOrderView {
   };
 }
 
-/** Appends events to `bot_events` with the next sequence numbers (the bot row is locked). */
-async function storeEvents(m: EntityManager, botId: string, events: PendingEvent[]): Promise<BotEventDto[]> {
+/**
+ * Appends events to `bot_events` with the next sequence numbers (the bot row is locked). Risk
+ * breaches and status events flagged as errors also go to the notification outbox under the
+ * event's sequence number, so a notification exists exactly when its event does.
+ */
+async function storeEvents(m: EntityManager, bot: BotEntity, events: PendingEvent[]): Promise<BotEventDto[]> {
+  const botId = bot.id;
   if (events.length === 0) return [];
   const rows: Array<{ next: number }> = await m.query(
     `SELECT coalesce(max(seq), 0) + 1 AS next FROM bot_events WHERE bot_id = $1`,
@@ -102,10 +123,18 @@ async function storeEvents(m: EntityManager, botId: string, events: PendingEvent
       `INSERT INTO bot_events (bot_id, seq, kind, message, data) VALUES ($1, $2, $3, $4, $5) RETURNING time`,
       [botId, seq, e.kind, e.message, e.data ?? null],
     );
+    const time = stored[0]?.time ?? new Date();
+    // A paused bot's running limits are still checked on every bar and a lasting drawdown is
+    // recorded each time; only a breach that can still change something (a running bot's, or
+    // a kill) is worth a notification.
+    if (e.kind === 'risk' && (bot.status === 'running' || e.data?.['action'] === 'kill'))
+      await outboxBotEvent(m, botId, 'risk-breach', seq, time, e.data ?? {});
+    if (e.notifyError)
+      await outboxBotEvent(m, botId, 'bot-error', seq, time, { message: e.message, ...(e.data ?? {}) });
     out.push({
       botId,
       seq,
-      time: (stored[0]?.time ?? new Date()).toISOString(),
+      time: time.toISOString(),
       kind: e.kind,
       message: e.message,
       data: e.data ?? null,
@@ -113,6 +142,20 @@ async function storeEvents(m: EntityManager, botId: string, events: PendingEvent
     seq++;
   }
   return out;
+}
+
+/**
+ * The same for every attempt of one activity call and different for every other call: the
+ * workflow run and the activity's id within it. Undefined outside an activity (unit tests).
+ */
+function activityCallKey(): string | undefined {
+  try {
+    const info = Context.current().info;
+    const runId = info.workflowExecution?.runId;
+    return runId === undefined ? undefined : `${runId}:${info.activityId}`;
+  } catch {
+    return undefined;
+  }
 }
 
 async function lockBot(m: EntityManager, botId: string): Promise<BotEntity> {
@@ -461,6 +504,7 @@ async function liveCommand(
  */
 export function createBotActivities(deps: BotActivityDeps): BotActivities {
   const { dataSource, bars, events } = deps;
+  const notifier = deps.notifications ?? lazyBotNotifier(() => defaultBotNotifier(dataSource));
   let cipher = deps.cipher;
   const openCipher = (): CredentialCipher =>
     (cipher ??= CredentialCipher.fromEnv({
@@ -480,10 +524,13 @@ export function createBotActivities(deps: BotActivityDeps): BotActivities {
     const result = await dataSource.transaction(async (m) => {
       const bot = await lockBot(m, botId);
       const out = await fn(m, bot, (e) => pending.push(e));
-      stored = await storeEvents(m, botId, pending);
+      stored = await storeEvents(m, bot, pending);
       return out;
     });
     await events.publish(stored);
+    // After the commit: what the transaction put in the outbox (and anything an earlier activity
+    // could not queue) goes to the notification queue now.
+    await flushBotNotifications(dataSource, notifier);
     return result;
   };
 
@@ -513,7 +560,9 @@ export function createBotActivities(deps: BotActivityDeps): BotActivities {
       return { ok: result.ok, message: result.message };
     },
 
-    async botStep({ botId, step, orderSeq, decide }) {
+    async botStep({ botId, step, orderSeq, decide, delayMs }) {
+      // Sub-second steps wait here: the workflow's timers fire on a one-second granularity.
+      if (delayMs !== undefined && delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
       if (!reconciled.has(botId)) {
         return {
           step,
@@ -777,13 +826,23 @@ export function createBotActivities(deps: BotActivityDeps): BotActivities {
     },
 
     async recordBotStatus({ botId, status, message }) {
+      const call = activityCallKey();
       await run(botId, async (m, bot, emit) => {
-        await m.query(`UPDATE bots SET status = $2, reason = $3, updated_at = now() WHERE id = $1`, [
-          bot.id,
-          status,
-          message,
-        ]);
-        emit({ kind: 'status', message: `${status}: ${message}`, data: { status } });
+        // A retry of a call that had committed records nothing again: its status event (and a
+        // bot-error notification numbered by it) must stay one.
+        const runtime: BotRuntime & { lastStatusCall?: string } = bot.runtime ?? {};
+        if (call !== undefined && runtime.lastStatusCall === call) return;
+        if (call !== undefined) runtime.lastStatusCall = call;
+        await m.query(
+          `UPDATE bots SET status = $2, reason = $3, runtime = $4, updated_at = now() WHERE id = $1`,
+          [bot.id, status, message, JSON.stringify(runtime)],
+        );
+        emit({
+          kind: 'status',
+          message: `${status}: ${message}`,
+          data: { status },
+          notifyError: isBotError(status, message),
+        });
       });
     },
 

@@ -242,3 +242,6 @@ export function startSyncWorkers(options: SyncWorkerOptions): { close(): Promise
     },
   };
 }
+
+/** Any BullMQ queue's counts, recent failures and repeating jobs, in the admins' dashboard shape. */
+export const queueSummary = summarise;

@@ -21,11 +21,19 @@ export function deliveryJobId(webhookId: string, eventId: string): string {
   return `wh-${webhookId}-${createHash('sha256').update(eventId, 'utf8').digest('hex').slice(0, 40)}`;
 }
 
+/**
+ * What the queue needs of PostgreSQL: a pg `Pool`, or anything that answers a query the same way
+ * (the worker passes its TypeORM data source through a one-line adapter).
+ */
+export interface NotificationDb {
+  query<R extends Record<string, unknown>>(text: string, values?: unknown[]): Promise<{ rows: R[] }>;
+}
+
 export interface NotificationQueueOptions {
   redisUrl: string;
   /** Redis key prefix (`REDIS_PREFIX`), as the sync queues use, so suites never share jobs. */
   prefix: string;
-  pool: Pool;
+  pool: NotificationDb;
   schema: string;
   /** Delivery attempts before a delivery is `failed` (default 8). */
   attempts?: number;

@@ -9,6 +9,7 @@ import {
 } from '@nestjs/swagger';
 import { type QueueSummaryDto, type SyncJobDto } from '@gauntlet/contracts';
 import { MinRole } from '../auth/auth.types';
+import { type NotificationJobDto } from './admin.dto';
 import { AdminService } from './admin.service';
 
 @ApiTags('admin')
@@ -34,7 +35,7 @@ export class AdminController {
   @ApiNotFoundResponse({ description: 'No such queue or job' })
   @ApiConflictResponse({ description: 'The job is not failed' })
   @ApiForbiddenResponse({ description: 'Not an admin' })
-  retry(@Param('queue') queue: string, @Param('id') id: string): Promise<SyncJobDto> {
+  retry(@Param('queue') queue: string, @Param('id') id: string): Promise<SyncJobDto | NotificationJobDto> {
     return this.admin.retry(queue, id);
   }
 }

@@ -45,7 +45,7 @@ const DEFAULT_CONTINUE_AS_NEW = 500;
 const STATE_QUERY_TIMEOUT_MS = 2_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-function checkSizing(s: BotSizingDto | undefined, errors: FieldError[]): BotSizing {
+export function checkSizing(s: BotSizingDto | undefined, errors: FieldError[]): BotSizing {
   if (!s) return { kind: 'all-in' };
   const need = (field: 'units' | 'amount' | 'fraction'): number => {
     const v = s[field];
