@@ -65,6 +65,19 @@ export const routes: Routes = [
     loadComponent: () => import('./pages/bots/bot-detail.page').then((m) => m.BotDetailPage),
   },
   {
+    path: 'graduations',
+    title: 'Graduations · Gauntlet',
+    canActivate: [authGuard],
+    loadComponent: () => import('./pages/graduations/graduations.page').then((m) => m.GraduationsPage),
+  },
+  {
+    path: 'graduations/:id',
+    title: 'Graduation · Gauntlet',
+    canActivate: [authGuard],
+    loadComponent: () =>
+      import('./pages/graduations/graduation-detail.page').then((m) => m.GraduationDetailPage),
+  },
+  {
     path: '**',
     title: 'Not found · Gauntlet',
     loadComponent: () => import('./pages/not-found.page').then((m) => m.NotFoundPage),

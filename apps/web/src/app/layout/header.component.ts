@@ -23,6 +23,9 @@ const SERVICES: { name: ServiceName; label: string }[] = [
           <a routerLink="/backtests/new" routerLinkActive="active">New backtest</a>
           @if (canTrade()) {
             <a routerLink="/bots" routerLinkActive="active" data-testid="nav-bots">Bots</a>
+            <a routerLink="/graduations" routerLinkActive="active" data-testid="nav-graduations"
+              >Graduations</a
+            >
           }
         </nav>
       }

@@ -106,6 +106,14 @@ function headline(m: MetricsReport): Headline[] {
           engine {{ r.engineVersion }}</span
         >
         <span class="spacer"></span>
+        <a
+          routerLink="/graduations"
+          [queryParams]="{ backtest: r.jobId }"
+          class="button"
+          data-testid="graduate-link"
+          title="Paper-trade this backtest's strategy, then take it live"
+          >Graduate</a
+        >
         <a routerLink="/jobs" class="muted">All jobs</a>
       </div>
       <section class="metrics" data-testid="metrics">
