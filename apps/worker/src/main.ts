@@ -16,6 +16,7 @@ import { BotEventPublisher } from './activities/bot-events';
 import { createGraduationActivities } from './activities/graduation.activities';
 import { defaultBotNotifier, lazyBotNotifier } from './activities/bot-notify';
 import { startDataSync } from './data/data-sync';
+import { exchangeLiveBars } from './data/live-bars';
 import { createEngineRunner } from './engine-runner';
 import { workflowSource } from './workflow-bundle';
 import { CredentialCipher, ENCRYPTION_KEY_VAR, NotificationWorker } from '@gauntlet/trading';
@@ -96,6 +97,7 @@ async function main(): Promise<void> {
         ...activityDeps,
         events: new BotEventPublisher(redis, config.redisPrefix),
         notifications: botNotifier,
+        liveBars: exchangeLiveBars(pool, config.databaseSchema, dataSync.adapters),
       }),
       ...createGraduationActivities({ ...activityDeps, notifications: botNotifier }),
     },

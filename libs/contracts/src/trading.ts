@@ -47,7 +47,26 @@ export interface ReplayFeedConfig {
   stepMs: number;
 }
 
-export type BotFeedConfig = ReplayFeedConfig;
+/**
+ * The market as it trades: each step first tops the store up with the exchange's 1-minute bars
+ * (the data-sync adapters, under the venue's shared request budget), then sees every closed bar
+ * (aggregated to `timeframe`) from `from` up to the wall clock's last closed one. `from` is the
+ * history the strategy is replayed from (its warm-up). The instrument must be a `bybit:` or
+ * `binance:` one that has been synced once.
+ */
+export interface LiveFeedConfig {
+  kind: 'live';
+  /** ISO timestamp of the first bar the strategy is replayed from. */
+  from: string;
+  timeframe: Timeframe;
+  /** Wall-clock time between steps, ms (a step without a newly closed bar does nothing). */
+  stepMs: number;
+}
+
+export type BotFeedConfig = ReplayFeedConfig | LiveFeedConfig;
+
+/** Exchanges a live feed can read (their instruments are `<exchange>:<SYMBOL>`). */
+export const LIVE_FEED_EXCHANGES = ['bybit', 'binance'] as const;
 
 export interface BotConfig {
   feed: BotFeedConfig;

@@ -1,4 +1,9 @@
-import { type BotFeedConfig, TIMEFRAME_MS } from '@gauntlet/contracts';
+import {
+  type BotFeedConfig,
+  type LiveFeedConfig,
+  type ReplayFeedConfig,
+  TIMEFRAME_MS,
+} from '@gauntlet/contracts';
 import { type BarColumns, type BarsRepository } from '@gauntlet/db';
 import { type DataSource } from 'typeorm';
 
@@ -27,7 +32,7 @@ export class ReplayFeed implements BarFeed {
   private readonly stepMs: number;
 
   constructor(
-    private readonly config: BotFeedConfig,
+    private readonly config: ReplayFeedConfig,
     private readonly instrumentId: string,
     private readonly bars: BarsRepository,
     private readonly db: DataSource,
@@ -53,14 +58,60 @@ export class ReplayFeed implements BarFeed {
   }
 }
 
+/** Where a live feed's 1-minute bars come from: the exchange, into the store. */
+export interface LiveBarSource {
+  /** Stores the exchange's 1-minute bars of the instrument in `[from, to)` that are not stored yet. */
+  topUp(instrumentId: string, from: number, to: number): Promise<void>;
+}
+
+/**
+ * The market as it trades. Every step first tops the store up from the exchange to the current
+ * minute, then sees every bar closed by now (at the feed's timeframe) from `from` on. A step
+ * retried after a new bar closed sees that bar too, which is what a live bot should act on;
+ * the bot's own bookkeeping (the last bar acted on) keeps a bar from being acted on twice.
+ */
+export class LiveFeed implements BarFeed {
+  private readonly from: number;
+  private readonly stepMs: number;
+
+  constructor(
+    private readonly config: LiveFeedConfig,
+    private readonly instrumentId: string,
+    private readonly bars: BarsRepository,
+    private readonly source: LiveBarSource,
+    private readonly clock: () => number = Date.now,
+  ) {
+    this.from = Date.parse(config.from);
+    this.stepMs = TIMEFRAME_MS[config.timeframe];
+  }
+
+  async window(): Promise<FeedWindow> {
+    const now = this.clock();
+    await this.source.topUp(this.instrumentId, this.from, Math.floor(now / 60_000) * 60_000);
+    // A bar starting before this has closed.
+    const closed = Math.floor(now / this.stepMs) * this.stepMs;
+    const bars = await this.bars.load({
+      instrumentId: this.instrumentId,
+      timeframe: this.config.timeframe,
+      from: this.from,
+      to: closed,
+    });
+    return { bars, exhausted: false };
+  }
+}
+
 export function feedFor(
   config: BotFeedConfig,
   instrumentId: string,
   bars: BarsRepository,
   db: DataSource,
+  live?: LiveBarSource,
 ): BarFeed {
   switch (config.kind) {
     case 'replay':
       return new ReplayFeed(config, instrumentId, bars, db);
+    case 'live':
+      if (!live) throw new Error('this worker has no exchange to feed live bots from');
+      return new LiveFeed(config, instrumentId, bars, live);
   }
 }

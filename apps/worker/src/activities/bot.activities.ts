@@ -33,7 +33,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { type DataSource, type EntityManager } from 'typeorm';
 import { type BotEventPublisher } from './bot-events';
-import { type FeedWindow, feedFor } from './bot-feed';
+import { type FeedWindow, feedFor, type LiveBarSource } from './bot-feed';
 import {
   liveBook,
   openLiveAccount,
@@ -64,6 +64,8 @@ export interface BotActivityDeps {
    * on the configured Redis.
    */
   notifications?: BotNotifier;
+  /** The exchanges live feeds read from; bots on a live feed cannot step without it. */
+  liveBars?: LiveBarSource;
 }
 
 interface PendingEvent {
@@ -588,7 +590,7 @@ export function createBotActivities(deps: BotActivityDeps): BotActivities {
         if (runtime.lastStep === step && runtime.lastSummary) {
           return { ...(runtime.lastSummary as unknown as BotStepSummary), replayed: true };
         }
-        const feed = feedFor(bot.config.feed, bot.instrumentId, bars, dataSource);
+        const feed = feedFor(bot.config.feed, bot.instrumentId, bars, dataSource, deps.liveBars);
         if (bot.mode === 'live') {
           const window = await feed.window(step);
           let summary: BotStepSummary;
@@ -624,6 +626,8 @@ export function createBotActivities(deps: BotActivityDeps): BotActivities {
         const n = series.length;
         const lastTime = n > 0 ? (series.time[n - 1] as number) : NaN;
         const newBar = n > 0 && (Number.isNaN(venue.now) || lastTime > venue.now);
+        // The first bar the bot acted on: where a graduation's comparison with the engine starts.
+        if (newBar && runtime.firstBarTime === undefined) runtime.firstBarTime = lastTime;
 
         const touched = new Set(venue.openOrders().map((o) => o.clientOrderId));
         const placed = new Map<string, { seq: number; reason: string }>();

@@ -187,8 +187,11 @@ export function createGraduationActivities(deps: GraduationActivityDeps): Gradua
         // Live trading takes over where the paper period ended; paper after a demotion takes over
         // where the live bot stopped.
         let from = t.config.feed.from;
-        if (stage === 'live' && g.evaluation) from = new Date(Date.parse(g.evaluation.to) + tf).toISOString();
-        if (stage === 'demoted' && g.live_bot_id) {
+        // A live feed's \`from\` is the warm-up history; it stays.
+        const replay = t.config.feed.kind === 'replay';
+        if (replay && stage === 'live' && g.evaluation)
+          from = new Date(Date.parse(g.evaluation.to) + tf).toISOString();
+        if (replay && stage === 'demoted' && g.live_bot_id) {
           const live = await repo.findOneByOrFail({ id: g.live_bot_id });
           const last = lastBarOf(live);
           if (last) from = new Date(Date.parse(last) + tf).toISOString();
@@ -279,7 +282,12 @@ export function createGraduationActivities(deps: GraduationActivityDeps): Gradua
               config: botEngineConfig(bot, instrument.lotSize),
             })
           : null;
-      const engineTrades = engine ? withOpen(engine.trades, engine.openTrades) : [];
+      // Trades the engine entered before the paper bot's first bar (a live feed's warm-up history)
+      // are not the paper period's.
+      const firstActed = bot.runtime?.firstBarTime ?? from;
+      const engineTrades = engine
+        ? withOpen(engine.trades, engine.openTrades).filter((t) => t.entryTime >= firstActed)
+        : [];
       const cmp = compareTrades(engineTrades, paperTrades);
 
       const fills: Array<{ side: 'buy' | 'sell'; qty: number; price: number; fee: number; time: Date }> =
@@ -287,10 +295,14 @@ export function createGraduationActivities(deps: GraduationActivityDeps): Gradua
           `SELECT side, qty, price, fee, time FROM bot_fills WHERE bot_id = $1 ORDER BY time, fill_id`,
           [bot.id],
         );
+      // The paper period: from the first bar the bot acted on (after a live feed's warm-up).
+      let k = 0;
+      while (k < n && (series.time[k] as number) < firstActed) k++;
+      const time = Float64Array.from(series.time).subarray(k);
       const equity = equityFromFills(
         bot.capital,
-        series.time,
-        series.close,
+        time,
+        Float64Array.from(series.close).subarray(k),
         fills.map((f) => ({
           ...f,
           qty: Number(f.qty),
@@ -299,10 +311,11 @@ export function createGraduationActivities(deps: GraduationActivityDeps): Gradua
           time: f.time.getTime(),
         })),
       );
+      const m = equity.length;
       const closedPaper = venue ? venue.trades() : [];
-      const metrics =
-        n > 1 ? computeMetrics({ time: Float64Array.from(series.time), equity, trades: closedPaper }) : null;
-      const equityFinal = n > 0 ? (equity[n - 1] as number) : bot.capital;
+      const metrics = m > 1 ? computeMetrics({ time, equity, trades: closedPaper }) : null;
+      const equityFinal = m > 0 ? (equity[m - 1] as number) : bot.capital;
+      const engineStart = engine && k < n ? (engine.equity[k > 0 ? k - 1 : 0] as number) : bot.capital;
       const engineFinal = engine && n > 0 ? (engine.equity[n - 1] as number) : bot.capital;
       const paper = {
         trades: closedPaper.length,
@@ -346,8 +359,8 @@ export function createGraduationActivities(deps: GraduationActivityDeps): Gradua
         bars: n,
         paper,
         engine: {
-          trades: engine ? engine.trades.length : 0,
-          returnPct: (engineFinal / bot.capital - 1) * 100,
+          trades: engineTrades.filter((t) => t.exitReason !== 'open').length,
+          returnPct: (engineFinal / (k > 0 ? engineStart : bot.capital) - 1) * 100,
           equityFinal: engineFinal,
         },
         trackingError: cmp.trackingError,

@@ -18,6 +18,8 @@ export interface BotRuntime {
   lastBarTime?: number;
   /** Live: fills are read from the venue from this time on (epoch ms). */
   fillsSince?: number;
+  /** Paper: the time of the first bar the bot stepped on (epoch ms). */
+  firstBarTime?: number;
   /** Live: steps in a row whose orders the venue refused, and the last reason. */
   rejectStreak?: number;
   /** |position| × last price after the last step, for the owner's total-exposure limit. */

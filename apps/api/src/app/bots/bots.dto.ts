@@ -37,11 +37,18 @@ import { FeeSettingsDto } from '../backtests/backtests.dto';
 const finite = { allowNaN: false, allowInfinity: false };
 
 export class BotFeedDto {
-  @ApiProperty({ enum: ['replay'], description: 'Only the replay of stored bars exists for now' })
-  @IsIn(['replay'], { message: 'must be replay' })
-  kind!: 'replay';
+  @ApiProperty({
+    enum: ['replay', 'live'],
+    description:
+      '`replay`: stored bars, one per step; `live`: the exchange as it trades (a bybit: or binance: instrument)',
+  })
+  @IsIn(['replay', 'live'], { message: 'must be replay or live' })
+  kind!: 'replay' | 'live';
 
-  @ApiProperty({ example: '2024-01-01T00:00:00Z', description: 'First replayed bar' })
+  @ApiProperty({
+    example: '2024-01-01T00:00:00Z',
+    description: 'First bar: replayed from here, or (live) the history the strategy warms up on',
+  })
   @IsISO8601({ strict: true }, { message: 'must be an ISO 8601 timestamp' })
   from!: string;
 

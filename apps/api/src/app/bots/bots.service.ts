@@ -17,6 +17,7 @@ import {
   type BotWorkflowInput,
   type FieldError,
   type KillSwitchResult,
+  LIVE_FEED_EXCHANGES,
   type LiveBotSource,
   type ParamValues,
 } from '@gauntlet/contracts';
@@ -63,6 +64,20 @@ export function checkSizing(s: BotSizingDto | undefined, errors: FieldError[]): 
     case 'equity':
       return { kind: 'equity', fraction: need('fraction') };
   }
+}
+
+/** A live feed reads an exchange the worker has an adapter for, from a start in the past. */
+export function checkLiveFeed(instrument: string, from: string, now = Date.now()): FieldError[] {
+  const errors: FieldError[] = [];
+  const exchange = instrument.split(':')[0] ?? '';
+  if (!(LIVE_FEED_EXCHANGES as readonly string[]).includes(exchange))
+    errors.push({
+      field: 'feed.kind',
+      reason: `a live feed needs an instrument of ${LIVE_FEED_EXCHANGES.join(' or ')}, not ${exchange}`,
+    });
+  if (!(Date.parse(from) < now))
+    errors.push({ field: 'feed.from', reason: 'must be in the past for a live feed' });
+  return errors;
 }
 
 @Injectable()
@@ -148,20 +163,24 @@ export class BotsService {
     errors.push(...risk.errors);
     const sizing = checkSizing(req.sizing, errors);
     if (errors.length > 0) throw validationError(errors);
+    if (req.feed.kind === 'live') errors.push(...checkLiveFeed(req.instrument, req.feed.from));
+    if (errors.length > 0) throw validationError(errors);
     const instrument = await this.db.ds.getRepository(InstrumentEntity).findOneBy({ id: req.instrument });
     if (!instrument) throw notFound('Instrument', req.instrument);
-    const has = await this.db.pool.query(
-      `SELECT 1 FROM bars WHERE instrument_id = $1 AND time >= $2 LIMIT 1`,
-      [req.instrument, new Date(req.feed.from)],
-    );
-    if (has.rowCount === 0)
-      throw validationError([
-        { field: 'feed.from', reason: `no stored bars for ${req.instrument} from then on` },
-      ]);
+    if (req.feed.kind !== 'live') {
+      const has = await this.db.pool.query(
+        `SELECT 1 FROM bars WHERE instrument_id = $1 AND time >= $2 LIMIT 1`,
+        [req.instrument, new Date(req.feed.from)],
+      );
+      if (has.rowCount === 0)
+        throw validationError([
+          { field: 'feed.from', reason: `no stored bars for ${req.instrument} from then on` },
+        ]);
+    }
 
     const config: BotConfig = {
       feed: {
-        kind: 'replay',
+        kind: req.feed.kind,
         from: new Date(req.feed.from).toISOString(),
         timeframe: req.feed.timeframe ?? '1m',
         stepMs: req.feed.stepMs,

@@ -84,7 +84,19 @@ export class GraduationPeriodsDto implements GraduationPeriods {
 }
 
 export class GraduationFeedDto {
-  @ApiPropertyOptional({ description: "First paper bar; default the backtest's end (out of sample)" })
+  @ApiPropertyOptional({
+    enum: ['replay', 'live'],
+    default: 'replay',
+    description: '`replay`: stored bars from `from`; `live`: the exchange as it trades',
+  })
+  @IsOptional()
+  @IsIn(['replay', 'live'], { message: 'must be replay or live' })
+  kind?: 'replay' | 'live';
+
+  @ApiPropertyOptional({
+    description:
+      "First bar. Replay: default the backtest's end (out of sample). Live: the warm-up history, default 1,000 bars back",
+  })
   @IsOptional()
   @IsISO8601({ strict: true }, { message: 'must be an ISO 8601 timestamp' })
   from?: string;

@@ -16,6 +16,7 @@ import {
   type GraduationStepDto,
   type GraduationWorkflowInput,
   type ParamValues,
+  TIMEFRAME_MS,
 } from '@gauntlet/contracts';
 import { JobEntity, VenueAccountEntity } from '@gauntlet/db';
 import { validateRiskLimits } from '@gauntlet/trading';
@@ -24,13 +25,15 @@ import { CONFIG } from '../../services/config/config.module';
 import { DatabaseService } from '../../services/database/database.service';
 import { TemporalService } from '../../services/temporal/temporal.service';
 import { type AuthUser } from '../auth/auth.types';
-import { checkSizing } from '../bots/bots.service';
+import { checkLiveFeed, checkSizing } from '../bots/bots.service';
 import { DomainError, ErrorCode, notFound, validationError } from '../common/errors';
 import { type CreateGraduationRequestDto } from './graduations.dto';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DEFAULT_RAMP = [0.25, 0.5, 1];
 const CONTINUE_AS_NEW_EVERY = 500;
+/** A live feed's default warm-up history, in bars of the backtest's timeframe. */
+const LIVE_WARMUP_BARS = 1_000;
 
 interface GraduationRow {
   id: string;
@@ -165,18 +168,28 @@ export class GraduationsService {
     const backtest = job.input as unknown as BacktestRequest & {
       fees: Required<NonNullable<BacktestRequest['fees']>>;
     };
-    const from = new Date(req.feed.from ?? backtest.to).toISOString();
-    const has = await this.db.pool.query(
-      `SELECT 1 FROM bars WHERE instrument_id = $1 AND time >= $2 LIMIT 1`,
-      [backtest.instrument, new Date(from)],
-    );
-    if (has.rowCount === 0)
-      throw validationError([
-        { field: 'feed.from', reason: `no stored bars for ${backtest.instrument} from ${from} on` },
-      ]);
+    const kind = req.feed.kind ?? 'replay';
+    const tf = TIMEFRAME_MS[backtest.timeframe];
+    const from = new Date(
+      req.feed.from ??
+        (kind === 'live' ? Math.floor(Date.now() / tf) * tf - LIVE_WARMUP_BARS * tf : backtest.to),
+    ).toISOString();
+    if (kind === 'live') {
+      const errors = checkLiveFeed(backtest.instrument, from);
+      if (errors.length > 0) throw validationError(errors);
+    } else {
+      const has = await this.db.pool.query(
+        `SELECT 1 FROM bars WHERE instrument_id = $1 AND time >= $2 LIMIT 1`,
+        [backtest.instrument, new Date(from)],
+      );
+      if (has.rowCount === 0)
+        throw validationError([
+          { field: 'feed.from', reason: `no stored bars for ${backtest.instrument} from ${from} on` },
+        ]);
+    }
 
     const config: BotConfig = {
-      feed: { kind: 'replay', from, timeframe: backtest.timeframe, stepMs: req.feed.stepMs },
+      feed: { kind, from, timeframe: backtest.timeframe, stepMs: req.feed.stepMs },
       fees: {
         commission: backtest.fees?.commission ?? 0,
         fixedPerFill: backtest.fees?.fixedPerFill ?? 0,

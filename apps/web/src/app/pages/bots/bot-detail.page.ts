@@ -63,9 +63,14 @@ interface Chart {
         </div>
         <g-bot-controls [bot]="b" (sent)="refresh()" />
         <p class="muted meta">
-          {{ b.strategy }} {{ paramsText() }} · {{ b.instrument }} · capital {{ num(b.capital) }} · replay
-          from {{ time(b.config.feed.from) }} at {{ b.config.feed.timeframe }}, one bar every
-          {{ b.config.feed.stepMs }} ms
+          {{ b.strategy }} {{ paramsText() }} · {{ b.instrument }} · capital {{ num(b.capital) }} ·
+          @if (b.config.feed.kind === 'live') {
+            live at {{ b.config.feed.timeframe }} from the exchange, history from
+            {{ time(b.config.feed.from) }}, checked every {{ b.config.feed.stepMs }} ms
+          } @else {
+            replay from {{ time(b.config.feed.from) }} at {{ b.config.feed.timeframe }}, one bar every
+            {{ b.config.feed.stepMs }} ms
+          }
         </p>
       </div>
 

@@ -21,7 +21,7 @@ export interface CreateBotRequest {
   mode: 'paper' | 'live';
   capital: number;
   riskLimits?: Record<string, { threshold: number; action: string }>;
-  feed: { kind: 'replay'; from: string; timeframe?: Timeframe; stepMs: number };
+  feed: { kind: 'replay' | 'live'; from: string; timeframe?: Timeframe; stepMs: number };
   fees?: FeeSettings;
   sizing?: BotSizing;
   sizingHeadroom?: number;

@@ -40,7 +40,7 @@ type SizingKind = BotSizing['kind'];
 
 /**
  * A new paper bot: strategy and parameters (from its ParamSpec), instrument, capital, sizing,
- * fees, risk limits and the replay feed. The API checks everything; its field errors are shown
+ * fees, risk limits and the feed (a replay of stored bars, or live). The API checks everything; its field errors are shown
  * beside the fields they name, and any it names that the form has no place for, in a list.
  */
 @Component({
@@ -204,8 +204,18 @@ type SizingKind = BotSizing['kind'];
         </fieldset>
 
         <fieldset>
-          <legend>Replay feed</legend>
+          <legend>Feed</legend>
           <div class="grid-fields">
+            <label class="field" data-field="feed.kind">
+              <span>Bars</span>
+              <select name="feedKind" data-testid="bot-feed-kind" [(ngModel)]="feedKind">
+                <option value="replay">Replay of stored bars</option>
+                <option value="live">Live from the exchange (bybit:, binance:)</option>
+              </select>
+              @for (e of errorsAt('feed.kind'); track e) {
+                <small class="field-error" data-testid="field-error">{{ e }}</small>
+              }
+            </label>
             <label class="field" data-field="feed.from">
               <span>From (ISO 8601, UTC)</span>
               <input name="feedFrom" data-testid="bot-feed-from" [(ngModel)]="feedFrom" />
@@ -386,6 +396,7 @@ export class NewBotFormComponent {
 
   protected name = '';
   protected capital: number | null = 10_000;
+  protected feedKind: 'replay' | 'live' = 'replay';
   protected feedFrom = '';
   protected timeframe: Timeframe = '1m';
   protected stepMs: number | null = 1000;
@@ -430,6 +441,7 @@ export class NewBotFormComponent {
       'capital',
       'riskLimits',
       'feed',
+      'feed.kind',
       'feed.from',
       'feed.timeframe',
       'feed.stepMs',
@@ -525,7 +537,7 @@ export class NewBotFormComponent {
       capital: this.capital as number,
       riskLimits: riskLimitsBody(this.riskRows),
       feed: {
-        kind: 'replay',
+        kind: this.feedKind,
         from: this.feedFrom.trim(),
         timeframe: this.timeframe,
         stepMs: this.stepMs as number,
