@@ -1,4 +1,5 @@
-// The worker bundles this file: every workflow the research task queue runs is exported here.
+// The worker bundles this file once: every workflow its task queues (research, trading) run is
+// exported here.
 export { backtestWorkflow, progressQuery } from './backtest.workflow';
 export { monteCarloProgressQuery, monteCarloWorkflow } from './monte-carlo.workflow';
 export { sweepProgressQuery, sweepWorkflow } from './sweep.workflow';

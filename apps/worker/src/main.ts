@@ -1,6 +1,6 @@
 import { loadConfig, taskQueue } from '@gauntlet/config';
 import { BarsRepository, createDataSource } from '@gauntlet/db';
-import { NativeConnection, Runtime, Worker, DefaultLogger } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { Redis } from 'ioredis';
 import { Pool } from 'pg';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -82,17 +82,39 @@ async function main(): Promise<void> {
   const connection = await retry('Temporal', () =>
     NativeConnection.connect({ address: config.temporalAddress }),
   );
+  // The workflows are bundled once and served on both task queues.
+  const source = workflowSource();
+  const workflowBundle = await bundleWorkflowCode({
+    workflowsPath: source.workflowsPath,
+    ...(source.bundlerOptions ?? {}),
+    logger: new DefaultLogger('WARN'),
+  });
   const worker = await Worker.create({
     connection,
     namespace: config.temporalNamespace,
     taskQueue: taskQueue(config, 'research'),
-    ...workflowSource(),
+    workflowBundle,
     activities: {
       ...createBacktestActivities(activityDeps),
       ...createSweepActivities(activityDeps),
       ...createMonteCarloActivities(activityDeps),
       ...createWalkForwardActivities(activityDeps),
       ...createScheduleActivities(activityDeps),
+    },
+    maxConcurrentActivityTaskExecutions: 8,
+    // An activity learns that it was cancelled from the reply to a heartbeat it sends; without a
+    // cap, heartbeats reach the server only every 0.8 × heartbeat timeout (24 s for a batch), so
+    // a cancelled sweep could wait that long for its batches to stop.
+    maxHeartbeatThrottleInterval: '2 seconds',
+  });
+  // Bots and graduations have a task queue of their own, so a step never waits behind a sweep's
+  // batches for an activity slot.
+  const trading = await Worker.create({
+    connection,
+    namespace: config.temporalNamespace,
+    taskQueue: taskQueue(config, 'trading'),
+    workflowBundle,
+    activities: {
       ...createBotActivities({
         ...activityDeps,
         events: new BotEventPublisher(redis, config.redisPrefix),
@@ -101,17 +123,18 @@ async function main(): Promise<void> {
       }),
       ...createGraduationActivities({ ...activityDeps, notifications: botNotifier }),
     },
-    maxConcurrentActivityTaskExecutions: 8,
-    // An activity learns that it was cancelled from the reply to a heartbeat it sends; without a
-    // cap, heartbeats reach the server only every 0.8 × heartbeat timeout (24 s for a batch), so
-    // a cancelled sweep could wait that long for its batches to stop.
-    maxHeartbeatThrottleInterval: '2 seconds',
+    maxConcurrentActivityTaskExecutions: 32,
   });
-  log(`polling task queue ${taskQueue(config, 'research')} at ${config.temporalAddress}`);
-  const stop = (): void => worker.shutdown();
+  log(
+    `polling task queues ${taskQueue(config, 'research')} and ${taskQueue(config, 'trading')} at ${config.temporalAddress}`,
+  );
+  const stop = (): void => {
+    worker.shutdown();
+    trading.shutdown();
+  };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  await worker.run();
+  await Promise.all([worker.run(), trading.run()]);
   await dataSync.close();
   await notifications.close();
   await botNotifier.close();

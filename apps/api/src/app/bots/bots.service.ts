@@ -223,7 +223,7 @@ export class BotsService {
       const client = await this.temporal.require();
       await client.workflow.start(BOT_WORKFLOW_TYPE, {
         workflowId: `bot-${id}`,
-        taskQueue: taskQueue(this.config, 'research'),
+        taskQueue: taskQueue(this.config, 'trading'),
         args: [input],
         memo: { ownerId, title: req.name },
       });

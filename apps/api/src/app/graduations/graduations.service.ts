@@ -250,7 +250,7 @@ export class GraduationsService {
       const client = await this.temporal.require();
       await client.workflow.start(GRADUATION_WORKFLOW_TYPE, {
         workflowId,
-        taskQueue: taskQueue(this.config, 'research'),
+        taskQueue: taskQueue(this.config, 'trading'),
         args: [input],
         memo: { ownerId: user.id, title: `graduation of ${template.name}` },
       });
