@@ -413,6 +413,40 @@ describe('graduation from paper to live', () => {
     ).toBe(409);
   }, 240_000);
 
+  it('carries on after the worker is killed mid-graduation, each step still recorded once', async () => {
+    const g = await create({
+      periods: { paperMs: 8_000, approvalTimeoutMs: 120_000, rampIntervalMs: 1_500, checkMs: 300 },
+    });
+    await until('the paper bot to have stepped', async () => {
+      const x = await get(g.id);
+      if (!x.paperBotId) return undefined;
+      const b = await bot(x.paperBotId);
+      return b.state && b.state.steps >= 10 ? true : undefined;
+    });
+    await stack.stopWorker('SIGKILL');
+    await new Promise((r) => setTimeout(r, 1_000));
+    stack.startWorker();
+    const waiting = await untilStatus(g.id, 'awaiting-approval');
+    expect(waiting.steps.map((s) => s.step)).toEqual(['created', 'paper-started', 'evaluating', 'evaluated']);
+    // The paper bot reconciled with its stored account before stepping again, and its trades
+    // still equal the engine's over the period.
+    const reconciles = await pool.query(`SELECT 1 FROM bot_events WHERE bot_id = $1 AND kind = 'reconcile'`, [
+      waiting.paperBotId,
+    ]);
+    expect(reconciles.rows.length).toBeGreaterThanOrEqual(2);
+    expect(waiting.evaluation!.trackingError).toBe(0);
+    expect(waiting.evaluation!.pairs.every((p) => p.kind === 'matched')).toBe(true);
+    const orders = await pool.query<{ n: string; d: string }>(
+      `SELECT count(*) AS n, count(DISTINCT client_order_id) AS d FROM bot_orders WHERE bot_id = $1`,
+      [waiting.paperBotId],
+    );
+    expect(orders.rows[0]!.n).toBe(orders.rows[0]!.d);
+    expect(
+      (await admin.json('POST', `/api/graduations/${g.id}/decision`, { decision: 'reject' })).status,
+    ).toBe(202);
+    await untilStatus(g.id, 'rejected');
+  }, 240_000);
+
   it('demotes to paper when the live bot breaches a risk limit', async () => {
     // The live venue charges 20 % a fill: the live bot's first fill (about 860 USDT at a quarter of
     // 8,000) costs it about 8.6 % of its equity, more than any gap between the venue's price and
