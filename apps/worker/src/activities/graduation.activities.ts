@@ -187,7 +187,7 @@ export function createGraduationActivities(deps: GraduationActivityDeps): Gradua
         // Live trading takes over where the paper period ended; paper after a demotion takes over
         // where the live bot stopped.
         let from = t.config.feed.from;
-        // A live feed's \`from\` is the warm-up history; it stays.
+        // A live feed's `from` is the warm-up history; it stays.
         const replay = t.config.feed.kind === 'replay';
         if (replay && stage === 'live' && g.evaluation)
           from = new Date(Date.parse(g.evaluation.to) + tf).toISOString();
