@@ -307,6 +307,12 @@ describe('paper bots', () => {
     const cmp = compareTrades(expected, actual, { compareBars: true });
     expect(cmp.mismatches).toEqual([]);
     expect(cmp.matched).toBe(expected.length);
+    // START's reconciliation, and one at the start of each run continued while running: after
+    // steps 40 and 80 (the 81st finds the replay over and stops the bot).
+    const reconciles = await pool.query(`SELECT 1 FROM bot_events WHERE bot_id = $1 AND kind = 'reconcile'`, [
+      bot.id,
+    ]);
+    expect(reconciles.rows.length).toBe(3);
   }, 180_000);
 
   it('reconciles after a worker restart and never stores a client order id twice', async () => {

@@ -180,6 +180,16 @@ export async function botWorkflow(input: BotWorkflowInput): Promise<BotWorkflowS
   // narrowing does not see.
   const killed = (): boolean => state.status === 'killed';
 
+  // Each continued run starts with a reconciliation, so a bot checks its view against the
+  // venue's every \`continueAsNewEvery\` steps even when nothing restarted.
+  if (input.state && (state.status === 'running' || state.status === 'paused')) {
+    try {
+      await reconcile();
+    } catch (err) {
+      await setStatus('paused', `reconciliation failed: ${failureMessage(err)}`).catch(() => undefined);
+    }
+  }
+
   for (;;) {
     const active = state.status === 'running' || state.status === 'paused';
     const signalled = active
