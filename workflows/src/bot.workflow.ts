@@ -181,7 +181,7 @@ export async function botWorkflow(input: BotWorkflowInput): Promise<BotWorkflowS
   const killed = (): boolean => state.status === 'killed';
 
   // Each continued run starts with a reconciliation, so a bot checks its view against the
-  // venue's every \`continueAsNewEvery\` steps even when nothing restarted.
+  // venue's every `continueAsNewEvery` steps even when nothing restarted.
   if (input.state && (state.status === 'running' || state.status === 'paused')) {
     try {
       await reconcile();
