@@ -260,7 +260,7 @@ export interface VenueAccountDto {
   createdAt: string;
 }
 
-/** What `createLiveBot` needs beyond a paper bot's request (reached only through a graduation). */
+/** What `createLiveBot` needs beyond a paper bot's request (no route; see docs/trading.md). */
 export interface LiveBotSource {
   venueAccountId: string;
 }

@@ -136,9 +136,10 @@ export class BotsService {
   }
 
   /**
-   * A live bot trading through one of the owner's venue accounts. Not reachable over HTTP: live
-   * trading is reached through a graduation, whose workflow calls this; the request is validated
-   * exactly as a paper bot's.
+   * A live bot trading through one of the owner's venue accounts, validated exactly as a paper
+   * bot's. Not reachable over HTTP: users reach live trading through a graduation, whose workflow
+   * creates its live bot in the worker. This in-process way in is for operators' tooling and the
+   * fault tests, which need live bots without a paper period.
    */
   async createLiveBot(
     owner: Pick<AuthUser, 'id'>,
