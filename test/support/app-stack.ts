@@ -145,6 +145,27 @@ export class AppStack {
     this.api = undefined;
   }
 
+  /**
+   * Polls `probe` until it answers something other than undefined. On timeout it throws with
+   * `what`, the caller's `detail()` and the API's and worker's last log lines.
+   */
+  async until<T>(
+    what: string,
+    probe: () => Promise<T | undefined>,
+    options: { timeoutMs?: number; intervalMs?: number; detail?: () => string } = {},
+  ): Promise<T> {
+    const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+    for (;;) {
+      const v = await probe();
+      if (v !== undefined) return v;
+      if (Date.now() > deadline) {
+        const detail = options.detail ? ` (${options.detail()})` : '';
+        throw new Error(`timed out waiting for ${what}${detail}\n${this.logs.slice(-20).join('')}`);
+      }
+      await new Promise((r) => setTimeout(r, options.intervalMs ?? 200));
+    }
+  }
+
   async waitForApi(timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {

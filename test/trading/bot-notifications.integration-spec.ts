@@ -70,16 +70,8 @@ describe('bot notifications', () => {
   let noraId: string;
   let pool: Pool;
 
-  async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const v = await probe();
-      if (v !== undefined) return v;
-      if (Date.now() > deadline)
-        throw new Error(`timed out waiting for ${what}\n${stack.logs.slice(-15).join('')}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
+  const until = <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> =>
+    stack.until(what, probe, { timeoutMs, intervalMs: 100 });
 
   beforeAll(async () => {
     await receiver.start();

@@ -64,18 +64,8 @@ describe('graduation from paper to live', () => {
   let backtestId: string;
   let lastSeen = '';
 
-  async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const v = await probe();
-      if (v !== undefined) return v;
-      if (Date.now() > deadline)
-        throw new Error(
-          `timed out waiting for ${what} (last seen ${lastSeen})\n${stack.logs.slice(-20).join('')}`,
-        );
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
+  const until = <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> =>
+    stack.until(what, probe, { timeoutMs, detail: () => `last seen ${lastSeen}` });
 
   const get = async (id: string, api = ginaApi): Promise<GraduationDto> =>
     (await api.json<GraduationDto>('GET', `/api/graduations/${id}`)).body;

@@ -23,16 +23,8 @@ describe('live feed', () => {
     process.env[name] = value;
   };
 
-  async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const v = await probe();
-      if (v !== undefined) return v;
-      if (Date.now() > deadline)
-        throw new Error(`timed out waiting for ${what}\n${stack.logs.slice(-15).join('')}`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
+  const until = <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> =>
+    stack.until(what, probe, { timeoutMs, intervalMs: 250 });
 
   beforeAll(async () => {
     await fake.start();

@@ -120,8 +120,10 @@ export class GraduationsService {
     };
   }
 
-  private async steps(id: string): Promise<GraduationStepDto[]> {
+  /** The timelines of the given graduations, each in order, read in one query. */
+  private async steps(ids: string[]): Promise<Map<string, GraduationStepDto[]>> {
     const { rows } = await this.db.pool.query<{
+      graduation_id: string;
       seq: number;
       step: string;
       status: GraduationStatus;
@@ -129,10 +131,18 @@ export class GraduationsService {
       data: Record<string, unknown> | null;
       time: Date;
     }>(
-      `SELECT seq, step, status, message, data, time FROM graduation_steps WHERE graduation_id = $1 ORDER BY seq`,
-      [id],
+      `SELECT graduation_id, seq, step, status, message, data, time FROM graduation_steps
+        WHERE graduation_id = ANY($1::uuid[]) ORDER BY graduation_id, seq`,
+      [ids],
     );
-    return rows.map((r) => ({ ...r, time: r.time.toISOString() }));
+    const out = new Map<string, GraduationStepDto[]>(ids.map((id) => [id, []]));
+    for (const { graduation_id, time, ...r } of rows)
+      out.get(graduation_id)?.push({ ...r, time: time.toISOString() });
+    return out;
+  }
+
+  private async withSteps(g: GraduationRow): Promise<GraduationDto> {
+    return this.toDto(g, (await this.steps([g.id])).get(g.id) ?? []);
   }
 
   /** A graduation the user may see: their own, or any for an admin; others' are reported absent. */
@@ -272,12 +282,13 @@ export class GraduationsService {
       `SELECT * FROM graduations ${user.role === 'admin' ? '' : 'WHERE owner_id = $1'} ORDER BY created_at DESC, id`,
       user.role === 'admin' ? [] : [user.id],
     );
-    return Promise.all(rows.map(async (g) => this.toDto(g, await this.steps(g.id))));
+    const steps = await this.steps(rows.map((g) => g.id));
+    return rows.map((g) => this.toDto(g, steps.get(g.id) ?? []));
   }
 
   async get(user: AuthUser, id: string): Promise<GraduationDto> {
     const g = await this.findVisible(user, id);
-    return this.toDto(g, await this.steps(g.id));
+    return this.withSteps(g);
   }
 
   /** An admin's approve or reject, sent to the workflow; only while it waits for one. */
@@ -307,6 +318,6 @@ export class GraduationsService {
         throw new DomainError(ErrorCode.Conflict, `graduation ${id} has no running workflow`);
       throw new DomainError(ErrorCode.ServiceUnavailable, `Temporal is unavailable: ${message}`);
     }
-    return this.toDto(g, await this.steps(g.id));
+    return this.withSteps(g);
   }
 }
