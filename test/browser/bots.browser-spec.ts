@@ -252,6 +252,12 @@ describe('bots pages in a browser', () => {
     const fills = (await trader.json<BotFillDto[]>('GET', `/api/bots/${botId}/fills`)).body;
     const net = fills.reduce((q, f) => q + (f.side === 'buy' ? f.qty : -f.qty), 0);
     expect(net).toBeCloseTo(0, 9);
+    // The position comes from the workflow's state at once; the fills table from its next poll.
+    await page
+      .waitForFunction((n) => document.querySelectorAll('[data-testid=fill-row]').length >= n, fills.length, {
+        timeout: 10_000,
+      })
+      .catch(() => undefined);
     expect(await page.locator('[data-testid=fill-row]').count()).toBe(fills.length);
     await page.locator('[data-testid=event-row][data-kind=status]', { hasText: 'killed' }).first().waitFor();
     await page.screenshot({ path: resolve(artifacts, 'bot-detail-killed.png'), fullPage: true });
