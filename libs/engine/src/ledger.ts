@@ -365,20 +365,30 @@ const FILL_REASONS: readonly FillReason[] = [
   'end',
 ];
 const REASON_CODE = new Map<FillReason, number>(FILL_REASONS.map((r, k) => [r, k]));
-/** Numbers kept per fill: bar, time, order id, units, price, fee. */
-const FILL_STRIDE = 6;
+/** Numbers kept per fill: bar, time, order id, units, price, fee, leg index, reason and side. */
+const FILL_STRIDE = 8;
+/** Fills in the first chunk of a log; each further chunk doubles, up to `MAX_CHUNK`. */
+const FIRST_CHUNK = 64;
+const MAX_CHUNK = 1024;
 
 /**
  * The fills of a run, booked as columns. A long run books tens of thousands of fills and most
  * callers never read them one by one; allocating a record object per fill (kept alive to the end
  * of the run, so promoted to the old generation) cost more than the rest of the fill. Records are
  * built on first read (`records()`), in booking order, equal to what booking them directly gave.
+ *
+ * The columns live in chunks that are never copied or grown: at most 64 KB each, so the
+ * allocator serves them from memory the process already holds. One array doubled as it filled
+ * (megabytes, fresh from the operating system for every run) cost a page fault per 4 KB, and a
+ * page fault costs microseconds on a virtual machine.
  */
 export class FillLog {
   length = 0;
-  private num = new Float64Array(64 * FILL_STRIDE);
-  private leg = new Uint16Array(64);
-  private code = new Uint8Array(64);
+  private readonly chunks: Float64Array[] = [];
+  private chunk = new Float64Array(0);
+  /** Fills the current chunk holds, and how many it can. */
+  private used = 0;
+  private cap = 0;
   private readonly instruments: string[] = [];
 
   push(
@@ -392,57 +402,58 @@ export class FillLog {
     fee: number,
     reason: FillReason,
   ): void {
-    const k = this.length;
-    if (k === this.leg.length) this.grow();
-    const o = k * FILL_STRIDE;
-    const num = this.num;
+    if (this.used === this.cap) this.addChunk();
+    const o = this.used * FILL_STRIDE;
+    const num = this.chunk;
     num[o] = bar;
     num[o + 1] = time;
     num[o + 2] = orderId;
     num[o + 3] = units;
     num[o + 4] = price;
     num[o + 5] = fee;
-    this.leg[k] = leg.index;
+    num[o + 6] = leg.index;
+    num[o + 7] = ((REASON_CODE.get(reason) as number) << 1) | (side === 'buy' ? 0 : 1);
     this.instruments[leg.index] = leg.instrument;
-    this.code[k] = ((REASON_CODE.get(reason) as number) << 1) | (side === 'buy' ? 0 : 1);
-    this.length = k + 1;
+    this.used++;
+    this.length++;
   }
 
   /** Forgets the booked fills (a long-lived ledger that keeps its own fill list). */
   clear(): void {
     this.length = 0;
+    this.used = 0;
+    // The current chunk is kept for the next fills.
+    this.chunks.length = 0;
+    if (this.cap > 0) this.chunks.push(this.chunk);
   }
 
-  private grow(): void {
-    const cap = this.leg.length * 2;
-    const num = new Float64Array(cap * FILL_STRIDE);
-    num.set(this.num);
-    this.num = num;
-    const leg = new Uint16Array(cap);
-    leg.set(this.leg);
-    this.leg = leg;
-    const code = new Uint8Array(cap);
-    code.set(this.code);
-    this.code = code;
+  private addChunk(): void {
+    const cap = this.cap === 0 ? FIRST_CHUNK : Math.min(this.cap * 2, MAX_CHUNK);
+    this.chunk = new Float64Array(cap * FILL_STRIDE);
+    this.chunks.push(this.chunk);
+    this.cap = cap;
+    this.used = 0;
   }
 
   records(): FillRecord[] {
     const out: FillRecord[] = new Array<FillRecord>(this.length);
-    const num = this.num;
-    for (let k = 0; k < this.length; k++) {
-      const o = k * FILL_STRIDE;
-      const c = this.code[k] as number;
-      out[k] = {
-        instrument: this.instruments[this.leg[k] as number] as string,
-        bar: num[o] as number,
-        time: num[o + 1] as number,
-        orderId: num[o + 2] as number,
-        side: (c & 1) === 0 ? 'buy' : 'sell',
-        units: num[o + 3] as number,
-        price: num[o + 4] as number,
-        fee: num[o + 5] as number,
-        reason: FILL_REASONS[c >> 1] as FillReason,
-      };
+    let k = 0;
+    for (const num of this.chunks) {
+      const end = Math.min(num.length, (this.length - k) * FILL_STRIDE);
+      for (let o = 0; o < end; o += FILL_STRIDE) {
+        const c = num[o + 7] as number;
+        out[k++] = {
+          instrument: this.instruments[num[o + 6] as number] as string,
+          bar: num[o] as number,
+          time: num[o + 1] as number,
+          orderId: num[o + 2] as number,
+          side: (c & 1) === 0 ? 'buy' : 'sell',
+          units: num[o + 3] as number,
+          price: num[o + 4] as number,
+          fee: num[o + 5] as number,
+          reason: FILL_REASONS[c >> 1] as FillReason,
+        };
+      }
     }
     return out;
   }
