@@ -13,8 +13,13 @@ import { type BarContext, type EventStrategy, type StrategyDefinition } from '@g
 
 const LARGE_BARS = 1_000_000;
 const SINGLE_BARS = 5_000_000;
-/** Single runs before the measured ones (compilation, heap growth). */
-const SINGLE_WARMUP = 2;
+/**
+ * Single runs before the measured ones: the engine's code is compiled, and the process grows to
+ * its working memory (on a virtual machine the first runs spend tens of milliseconds a run in
+ * the kernel, faulting in and zeroing pages the heap has not held before). Every run's time is
+ * printed.
+ */
+const SINGLE_WARMUP = 8;
 const ORDERS_BARS = 1_000_000;
 const SEED = 20240611;
 
@@ -249,7 +254,7 @@ async function main(): Promise<void> {
   {
     const bars = syntheticBars(SINGLE_BARS, SEED, false);
     const times: number[] = [];
-    for (let rep = 0; rep < SINGLE_WARMUP + 7; rep++) {
+    for (let rep = 0; rep < SINGLE_WARMUP + 9; rep++) {
       const t0 = performance.now();
       const res = runBacktest({
         bars,
