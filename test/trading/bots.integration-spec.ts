@@ -376,13 +376,25 @@ describe('paper bots', () => {
     // A position the stored fills cannot explain: the bot refuses to resume.
     expect((await command(tina, bot.id, 'PAUSE')).status).toBe(202);
     await untilStatus(bot.id, 'paused');
-    await pool.query(
-      `UPDATE paper_venues SET state = jsonb_set(state, '{ledger,pos}', to_jsonb((state->'ledger'->>'pos')::float8 + 1)) WHERE bot_id = $1`,
-      [bot.id],
-    );
+    // A paused bot still steps (its resting orders keep filling), and a step reads and rewrites
+    // the venue's state with the bot's row locked. The change is made under the same lock, so a
+    // step in flight cannot write its earlier copy of the state back over it.
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(`SELECT 1 FROM bots WHERE id = $1 FOR UPDATE`, [bot.id]);
+      await client.query(
+        `UPDATE paper_venues SET state = jsonb_set(state, '{ledger,pos}', to_jsonb((state->'ledger'->>'pos')::float8 + 1)) WHERE bot_id = $1`,
+        [bot.id],
+      );
+      await client.query('COMMIT');
+    } finally {
+      client.release();
+    }
     expect((await command(tina, bot.id, 'RESUME')).status).toBe(202);
     const refused = await until('the reconciliation to fail', async () => {
       const b = await getBot(tina, bot.id);
+      lastSeen = JSON.stringify(b.state ?? b.status);
       return b.state?.reason?.startsWith('reconciliation failed') ? b : undefined;
     });
     expect(refused.state!.status).toBe('paused');
