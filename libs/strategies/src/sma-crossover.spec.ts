@@ -115,6 +115,28 @@ describe('sma-crossover signals', () => {
     );
   });
 
+  it('are the same bits in one streaming pass as from cached arrays with flat runs, signs and windows either way round', () => {
+    // The streaming pass's special cases: flat stretches (an average of equal prices is that
+    // price), prices at and below zero (the sign rules), and a fast window longer than the slow.
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: -3, max: 6 }), fc.integer({ min: 1, max: 12 })), {
+          minLength: 1,
+          maxLength: 120,
+        }),
+        fc.integer({ min: 1, max: 25 }),
+        fc.integer({ min: 1, max: 25 }),
+        fc.constantFrom(1, 0.1, 1e-3, 1e5),
+        (runs, fast, slow, scale) => {
+          const close = runs.flatMap(([level, length]) => Array.from({ length }, () => level * scale));
+          const params = { fast, slow, direction: 'long-short' };
+          expect(signals(close, params, streaming)).toEqual(signals(close, params, storing()));
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
   it('are the same bits in steps of any size (as a single run takes them) as in one call', () => {
     fc.assert(
       fc.property(
