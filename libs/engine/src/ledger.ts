@@ -386,9 +386,8 @@ export class FillLog {
   length = 0;
   private readonly chunks: Float64Array[] = [];
   private chunk = new Float64Array(0);
-  /** Fills the current chunk holds, and how many it can. */
+  /** Fills the current chunk holds. */
   private used = 0;
-  private cap = 0;
   private readonly instruments: string[] = [];
 
   push(
@@ -402,7 +401,7 @@ export class FillLog {
     fee: number,
     reason: FillReason,
   ): void {
-    if (this.used === this.cap) this.addChunk();
+    if (this.used * FILL_STRIDE === this.chunk.length) this.addChunk();
     const o = this.used * FILL_STRIDE;
     const num = this.chunk;
     num[o] = bar;
@@ -424,14 +423,13 @@ export class FillLog {
     this.used = 0;
     // The current chunk is kept for the next fills.
     this.chunks.length = 0;
-    if (this.cap > 0) this.chunks.push(this.chunk);
+    if (this.chunk.length > 0) this.chunks.push(this.chunk);
   }
 
   private addChunk(): void {
-    const cap = this.cap === 0 ? FIRST_CHUNK : Math.min(this.cap * 2, MAX_CHUNK);
-    this.chunk = new Float64Array(cap * FILL_STRIDE);
+    const held = this.chunk.length / FILL_STRIDE;
+    this.chunk = new Float64Array((held === 0 ? FIRST_CHUNK : Math.min(held * 2, MAX_CHUNK)) * FILL_STRIDE);
     this.chunks.push(this.chunk);
-    this.cap = cap;
     this.used = 0;
   }
 
