@@ -207,6 +207,11 @@ const S_PREV = 9;
 const S_PF = 10;
 const S_PS = 11;
 const STATE_SIZE = 12;
+/*
+ * The long signal's code as this module's own constant: an imported name compiles to a property
+ * load from the other module's exports (and a number check) on every read.
+ */
+const LONG: number = SIGNAL_LONG;
 
 function steadySignals(
   close: Float64Array,
@@ -267,9 +272,9 @@ function steadySignals(
     let s = sumS / ns;
     if (run >= ns) s = x;
     else if (negS === 0 ? s < 0 : negS === ns && s > 0) s = 0;
-    if (pf < ps && f > s) out[i] = SIGNAL_LONG;
+    // `out` arrives filled with SIGNAL_NONE (the contract), so only a signal is stored.
+    if (pf < ps && f > s) out[i] = LONG;
     else if (ps < pf && s > f) out[i] = down;
-    else out[i] = SIGNAL_NONE;
     pf = f;
     ps = s;
   }
