@@ -430,6 +430,71 @@ describe('the vectorised sma-crossover', () => {
   });
 });
 
+describe('the vectorised sma-crossover on long runs', () => {
+  /** A seeded walk on a 0.01 tick grid, long enough for the kernel to run in several steps. */
+  function longBars(seed: number, n: number): BarSeries {
+    let a = seed >>> 0;
+    const next = (k: number): number => {
+      a = (Math.imul(a, 1103515245) + 12345) >>> 0;
+      return (a >>> 8) % k;
+    };
+    const bars: BarSeries = {
+      time: new Float64Array(n),
+      open: new Float64Array(n),
+      high: new Float64Array(n),
+      low: new Float64Array(n),
+      close: new Float64Array(n),
+      volume: new Float64Array(n),
+      length: n,
+    };
+    let prev = 10_000;
+    for (let i = 0; i < n; i++) {
+      const open = Math.max(100, prev + (next(8) === 0 ? next(81) - 40 : 0));
+      const close = Math.max(100, open + next(61) - 30);
+      bars.time[i] = i * HOUR;
+      bars.open[i] = open / 100;
+      bars.high[i] = (Math.max(open, close) + next(20)) / 100;
+      bars.low[i] = Math.max(50, Math.min(open, close) - next(20)) / 100;
+      bars.close[i] = close / 100;
+      bars.volume[i] = next(5000);
+      prev = close;
+    }
+    return bars;
+  }
+
+  // Short windows give a signal every few bars: after its first 2,048-bar step the kernel's
+  // quiet loops also read the fill columns as they go (the dense-stretch loops).
+  it('gives exactly the event loop result when dense with signals, over several kernel steps', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 2 ** 30 }),
+        fc.integer({ min: 5_000, max: 9_000 }),
+        configArb,
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 1, max: 8 }),
+        fc.constantFrom('long-only', 'long-short'),
+        (seed, n, config, fast, extra, direction) => {
+          const bars = longBars(seed, n);
+          const params = { fast, slow: fast + extra, direction };
+          const ev = runBacktest({ bars, strategyId: 'sma-crossover', params, config, mode: 'event' });
+          const vec = runBacktest({
+            bars,
+            strategyId: 'sma-crossover',
+            params,
+            config,
+            mode: 'vectorized',
+          });
+          expect(vec.trades).toEqual(ev.trades);
+          expect(vec.fills).toEqual(ev.fills);
+          expect(Array.from(vec.equity)).toEqual(Array.from(ev.equity));
+          expect([vec.feesPaid, vec.rejectedOrders]).toEqual([ev.feesPaid, ev.rejectedOrders]);
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+});
+
 describe('the sweep kernel', () => {
   it('gives each cell the figures of a full run with the same parameters', () => {
     fc.assert(
