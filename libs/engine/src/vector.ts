@@ -472,6 +472,8 @@ export class SignalKernel {
           }
         }
       } else if (pos === 0) {
+        // Each streaming loop below is the plain loop after it plus one line (see `DENSE_BARS`);
+        // they are kept apart so that a run with few signals does not pay for the test per bar.
         eq = cash + 0;
         if (stream) {
           for (; i < end; i++) {
