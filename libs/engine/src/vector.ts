@@ -472,93 +472,47 @@ export class SignalKernel {
           }
         }
       } else if (pos === 0) {
-        // Each streaming loop below is the plain loop after it plus one line (see `DENSE_BARS`);
-        // they are kept apart so that a run with few signals does not pay for the test per bar.
         eq = cash + 0;
-        if (stream) {
-          for (; i < end; i++) {
-            sink += (open[i] as number) + (time[i] as number);
-            if (signals[i] !== 0) break;
-            if (writeEquity) eqOut[i] = eq;
-            if (writeCash) cashArr[i] = cash;
-          }
-        } else {
-          for (; i < end; i++) {
-            if (signals[i] !== 0) break;
-            if (writeEquity) eqOut[i] = eq;
-            if (writeCash) cashArr[i] = cash;
-          }
+        for (; i < end; i++) {
+          if (stream) sink += (open[i] as number) + (time[i] as number);
+          if (signals[i] !== 0) break;
+          if (writeEquity) eqOut[i] = eq;
+          if (writeCash) cashArr[i] = cash;
         }
         // Flat: equity is what the general path just marked, so the drawdown is unchanged.
       } else if (pos > 0) {
-        if (stream) {
-          for (; i < end; i++) {
-            sink += (open[i] as number) + (time[i] as number);
-            if (signals[i] !== 0 || (low[i] as number) <= liq) break;
-            const c = close[i] as number;
-            eq = cash + (c * pos - pos * avg);
-            if (eq > peak) {
-              peak = eq;
-              ddFloor = peak * (1 - maxDd) * (1 + 1e-12);
-            } else if (eq < ddFloor || peak <= 0) {
-              const dd = 1 - eq / peak;
-              if (dd > maxDd) maxDd = dd;
-              ddFloor = peak * (1 - maxDd) * (1 + 1e-12);
-            }
-            if (writeEquity) eqOut[i] = eq;
-            if (writeCash) cashArr[i] = cash;
+        for (; i < end; i++) {
+          if (stream) sink += (open[i] as number) + (time[i] as number);
+          if (signals[i] !== 0 || (low[i] as number) <= liq) break;
+          const c = close[i] as number;
+          eq = cash + (c * pos - pos * avg);
+          if (eq > peak) {
+            peak = eq;
+            ddFloor = peak * (1 - maxDd) * (1 + 1e-12);
+          } else if (eq < ddFloor || peak <= 0) {
+            const dd = 1 - eq / peak;
+            if (dd > maxDd) maxDd = dd;
+            ddFloor = peak * (1 - maxDd) * (1 + 1e-12);
           }
-        } else {
-          for (; i < end; i++) {
-            if (signals[i] !== 0 || (low[i] as number) <= liq) break;
-            const c = close[i] as number;
-            eq = cash + (c * pos - pos * avg);
-            if (eq > peak) {
-              peak = eq;
-              ddFloor = peak * (1 - maxDd) * (1 + 1e-12);
-            } else if (eq < ddFloor || peak <= 0) {
-              const dd = 1 - eq / peak;
-              if (dd > maxDd) maxDd = dd;
-              ddFloor = peak * (1 - maxDd) * (1 + 1e-12);
-            }
-            if (writeEquity) eqOut[i] = eq;
-            if (writeCash) cashArr[i] = cash;
-          }
+          if (writeEquity) eqOut[i] = eq;
+          if (writeCash) cashArr[i] = cash;
         }
       } else {
-        if (stream) {
-          for (; i < end; i++) {
-            sink += (open[i] as number) + (time[i] as number);
-            if (signals[i] !== 0 || (high[i] as number) >= liq) break;
-            const c = close[i] as number;
-            eq = cash + (c * pos - pos * avg);
-            if (eq > peak) {
-              peak = eq;
-              ddFloor = peak * (1 - maxDd) * (1 + 1e-12);
-            } else if (eq < ddFloor || peak <= 0) {
-              const dd = 1 - eq / peak;
-              if (dd > maxDd) maxDd = dd;
-              ddFloor = peak * (1 - maxDd) * (1 + 1e-12);
-            }
-            if (writeEquity) eqOut[i] = eq;
-            if (writeCash) cashArr[i] = cash;
+        for (; i < end; i++) {
+          if (stream) sink += (open[i] as number) + (time[i] as number);
+          if (signals[i] !== 0 || (high[i] as number) >= liq) break;
+          const c = close[i] as number;
+          eq = cash + (c * pos - pos * avg);
+          if (eq > peak) {
+            peak = eq;
+            ddFloor = peak * (1 - maxDd) * (1 + 1e-12);
+          } else if (eq < ddFloor || peak <= 0) {
+            const dd = 1 - eq / peak;
+            if (dd > maxDd) maxDd = dd;
+            ddFloor = peak * (1 - maxDd) * (1 + 1e-12);
           }
-        } else {
-          for (; i < end; i++) {
-            if (signals[i] !== 0 || (high[i] as number) >= liq) break;
-            const c = close[i] as number;
-            eq = cash + (c * pos - pos * avg);
-            if (eq > peak) {
-              peak = eq;
-              ddFloor = peak * (1 - maxDd) * (1 + 1e-12);
-            } else if (eq < ddFloor || peak <= 0) {
-              const dd = 1 - eq / peak;
-              if (dd > maxDd) maxDd = dd;
-              ddFloor = peak * (1 - maxDd) * (1 + 1e-12);
-            }
-            if (writeEquity) eqOut[i] = eq;
-            if (writeCash) cashArr[i] = cash;
-          }
+          if (writeEquity) eqOut[i] = eq;
+          if (writeCash) cashArr[i] = cash;
         }
       }
       if (i >= nextReport && onProgress) {
