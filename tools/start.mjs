@@ -23,11 +23,12 @@ const temporalUi = process.env.TEMPORAL_UI_URL ?? 'http://127.0.0.1:8233';
 // backtest after backtest, also has glibc serve blocks up to 128 MB from its heap and keep up to
 // 256 MB freed there, so a run reuses the memory the previous one freed instead of mapping,
 // faulting in and unmapping tens of megabytes (docs/performance.md).
-const API_ENV = { GLIBC_TUNABLES: process.env.GLIBC_TUNABLES ?? 'glibc.malloc.hugetlb=1' };
+const HUGE_PAGES = 'glibc.malloc.hugetlb=1';
+const API_ENV = { GLIBC_TUNABLES: process.env.GLIBC_TUNABLES ?? HUGE_PAGES };
 const WORKER_ENV = {
   GLIBC_TUNABLES:
     process.env.GLIBC_TUNABLES ??
-    'glibc.malloc.hugetlb=1:glibc.malloc.mmap_threshold=134217728:glibc.malloc.trim_threshold=268435456',
+    `${HUGE_PAGES}:glibc.malloc.mmap_threshold=134217728:glibc.malloc.trim_threshold=268435456`,
 };
 step('Starting the API, the worker and the web app');
 const children = [

@@ -438,28 +438,21 @@ describe('the vectorised sma-crossover on long runs', () => {
       a = (Math.imul(a, 1103515245) + 12345) >>> 0;
       return (a >>> 8) % k;
     };
-    const bars: BarSeries = {
-      time: new Float64Array(n),
-      open: new Float64Array(n),
-      high: new Float64Array(n),
-      low: new Float64Array(n),
-      close: new Float64Array(n),
-      volume: new Float64Array(n),
-      length: n,
-    };
+    const rows: [number, number, number, number, number][] = [];
     let prev = 10_000;
     for (let i = 0; i < n; i++) {
       const open = Math.max(100, prev + (next(8) === 0 ? next(81) - 40 : 0));
       const close = Math.max(100, open + next(61) - 30);
-      bars.time[i] = i * HOUR;
-      bars.open[i] = open / 100;
-      bars.high[i] = (Math.max(open, close) + next(20)) / 100;
-      bars.low[i] = Math.max(50, Math.min(open, close) - next(20)) / 100;
-      bars.close[i] = close / 100;
-      bars.volume[i] = next(5000);
+      rows.push([
+        open / 100,
+        (Math.max(open, close) + next(20)) / 100,
+        Math.max(50, Math.min(open, close) - next(20)) / 100,
+        close / 100,
+        next(5000),
+      ]);
       prev = close;
     }
-    return bars;
+    return mkBars(rows);
   }
 
   // Short windows give a signal every few bars: after its first 2,048-bar step the kernel's
